@@ -1,0 +1,31 @@
+using NewtPose.Data;
+
+namespace NewtPose.Augmentation;
+
+/// <summary>
+/// One network-ready sample: a crop of a photo around the animal, augmented and letterboxed to the input size.
+/// <paramref name="Chw"/> holds planar RGB in [0, 1] (3 × Height × Width); keypoints are in the sample's pixels and a
+/// point that left the frame is <see cref="Visibility.NotLabeled"/>. <paramref name="ToSource"/> maps sample pixels back
+/// to the source photo's pixels (for evaluation in original pixels).
+/// </summary>
+public sealed record PoseSample(float[] Chw, int Width, int Height, Keypoint[] Keypoints, AffineTransform ToSource);
+
+/// <summary>A 2-D affine map x' = A·x + B·y + C, y' = D·x + E·y + F.</summary>
+public readonly record struct AffineTransform(double A, double B, double C, double D, double E, double F)
+{
+    public static readonly AffineTransform Identity = new(1, 0, 0, 0, 1, 0);
+
+    public (double X, double Y) Apply(double x, double y) => (A * x + B * y + C, D * x + E * y + F);
+
+    /// <summary>First this, then <paramref name="next"/>.</summary>
+    public AffineTransform Then(AffineTransform next) => new(
+        next.A * A + next.B * D, next.A * B + next.B * E, next.A * C + next.B * F + next.C,
+        next.D * A + next.E * D, next.D * B + next.E * E, next.D * C + next.E * F + next.F);
+
+    public AffineTransform Inverse()
+    {
+        var det = A * E - B * D;
+        if (Math.Abs(det) < 1e-12) throw new InvalidOperationException("The affine transform is singular.");
+        return new(E / det, -B / det, (B * F - C * E) / det, -D / det, A / det, (C * D - A * F) / det);
+    }
+}
