@@ -29,3 +29,13 @@ public readonly record struct AffineTransform(double A, double B, double C, doub
         return new(E / det, -B / det, (B * F - C * E) / det, -D / det, A / det, (C * D - A * F) / det);
     }
 }
+
+/// <summary>Turns one labelled instance of a photo into a network-ready sample (crop, augment, letterbox).</summary>
+public interface IPoseSampler
+{
+    /// <param name="image">The upright photo.</param>
+    /// <param name="instance">The animal to crop around.</param>
+    /// <param name="random">Seeded source of randomness owned by the caller (one per worker, for determinism).</param>
+    /// <param name="augment">False for validation/inference: deterministic crop and letterbox only.</param>
+    PoseSample Sample(NewtPose.Imaging.RgbImage image, PoseInstance instance, Random random, bool augment);
+}
