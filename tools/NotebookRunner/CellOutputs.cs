@@ -6,18 +6,17 @@ namespace NewtPose.NotebookRunner;
 
 /// <summary>
 /// Turns kernel events into a cell's Jupyter outputs. A display that is later updated (a live chart) keeps its place
-/// and ends with its last state, as Jupyter's update_display_data does.
+/// and ends with its last state, as Jupyter's update_display_data does, even when a later cell updates it.
 /// </summary>
-internal sealed class CellOutputs(InteractiveDocumentElement cell)
+internal sealed class CellOutputs(InteractiveDocumentElement cell, Dictionary<string, (InteractiveDocumentElement Cell, int Index)> displays)
 {
-    private readonly Dictionary<string, int> displayIndex = new();
 
     public void Add(KernelEvent e)
     {
         switch (e)
         {
-            case DisplayedValueUpdated updated when updated.ValueId is not null && displayIndex.TryGetValue(updated.ValueId, out var index):
-                cell.Outputs[index] = new DisplayElement(Data(updated.FormattedValues));
+            case DisplayedValueUpdated updated when updated.ValueId is not null && displays.TryGetValue(updated.ValueId, out var shown):
+                shown.Cell.Outputs[shown.Index] = new DisplayElement(Data(updated.FormattedValues));
                 break;
             case ReturnValueProduced returned:
                 var element = new ReturnValueElement { ExecutionOrder = cell.ExecutionOrder };
@@ -25,7 +24,7 @@ internal sealed class CellOutputs(InteractiveDocumentElement cell)
                 cell.Outputs.Add(element);
                 break;
             case DisplayedValueProduced displayed:
-                if (displayed.ValueId is not null) displayIndex[displayed.ValueId] = cell.Outputs.Count;
+                if (displayed.ValueId is not null) displays[displayed.ValueId] = (cell, cell.Outputs.Count);
                 cell.Outputs.Add(new DisplayElement(Data(displayed.FormattedValues)));
                 break;
             case StandardOutputValueProduced stdout:

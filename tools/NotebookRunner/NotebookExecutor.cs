@@ -42,6 +42,7 @@ internal static class NotebookExecutor
         int? failedCell = null;
         string? error = null;
         var executionCount = 0;
+        var displays = new Dictionary<string, (InteractiveDocumentElement Cell, int Index)>();
         for (var i = 0; i < document.Elements.Count && failedCell is null; i++)
         {
             var cell = document.Elements[i];
@@ -55,7 +56,7 @@ internal static class NotebookExecutor
             cell.Outputs.Clear();
             cell.ExecutionOrder = ++executionCount;
             var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"));
-            var outputs = new CellOutputs(cell);
+            var outputs = new CellOutputs(cell, displays);
             foreach (var e in result.Events)
             {
                 if (e is CommandFailed failed && failedCell is null)

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace NewtPose.Charts;
 
 /// <summary>
@@ -13,13 +11,12 @@ namespace NewtPose.Charts;
 public sealed class LiveChart(string title, Axes? axes = null)
 {
     private readonly List<(string Name, List<double> X, List<double> Y)> series = [];
-    private object? handle;
-    private MethodInfo? update;
+    private KernelDisplay? display;
 
     public string Title { get; } = title;
 
     /// <summary>True once the chart is on screen in a notebook (Show found a kernel).</summary>
-    public bool IsShown => handle is not null;
+    public bool IsShown => display is not null;
 
     /// <summary>Adds one x (e.g. the epoch) with a value for each named series, then redraws once.</summary>
     public void Add(double x, params (string Series, double Y)[] points)
@@ -31,7 +28,7 @@ public sealed class LiveChart(string title, Axes? axes = null)
             series[index].X.Add(x);
             series[index].Y.Add(y);
         }
-        update?.Invoke(handle, [this]);
+        display?.Update(this, ToHtml());
     }
 
     /// <summary>The chart as it stands now, as a plain figure (to save, or to show again later).</summary>
@@ -40,21 +37,10 @@ public sealed class LiveChart(string title, Axes? axes = null)
     /// <summary>HTML for the notebook output (the current snapshot).</summary>
     public string ToHtml() => Snapshot().ToHtml();
 
-    /// <summary>
-    /// Displays the chart in the running .NET Interactive kernel and keeps the display handle for updates. The kernel is
-    /// found by name (Microsoft.DotNet.Interactive.Kernel.display), so the library needs no kernel package.
-    /// </summary>
+    /// <summary>Displays the chart in the running .NET Interactive kernel (no-op outside one) and keeps it for updates.</summary>
     public LiveChart Show()
     {
-        var display = AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => a.GetName().Name == "Microsoft.DotNet.Interactive")
-            .Select(a => a.GetType("Microsoft.DotNet.Interactive.Kernel"))
-            .OfType<Type>()
-            .Select(t => t.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]))
-            .FirstOrDefault(m => m is not null);
-        if (display is null) return this;
-        handle = display.Invoke(null, [this, new[] { "text/html" }]);
-        update = handle?.GetType().GetMethod("Update", [typeof(object)]);
+        display ??= KernelDisplay.Show(this, ToHtml());
         return this;
     }
 
