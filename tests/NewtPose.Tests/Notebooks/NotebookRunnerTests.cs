@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace NewtPose.Tests.Notebooks;
+
+/// <summary>
+/// Runs every notebook under notebooks/ through tools/NotebookRunner in quick mode (one process per notebook) and
+/// checks their outputs. The executed notebooks land in notebooks/output/ (git-ignored). Slow by nature: the first
+/// run publishes the library for the notebooks (about a minute), later runs take seconds per notebook.
+/// </summary>
+public class NotebookRunnerTests
+{
+    private static readonly string Root = FindRoot();
+
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_runs_every_cell_in_quick_mode(string notebook)
+    {
+        var (code, output) = RunRunner(Path.Combine(Root, "notebooks", notebook), Path.Combine(Root, "notebooks", "output"));
+        Assert.True(code == 0, $"{notebook} failed:\n{output}");
+        var executed = Path.Combine(Root, "notebooks", "output", notebook);
+        using var json = JsonDocument.Parse(File.ReadAllText(executed));
+        var cells = json.RootElement.GetProperty("cells").EnumerateArray().ToList();
+        Assert.DoesNotContain(cells.SelectMany(Outputs), o => o.GetProperty("output_type").GetString() == "error");
+        if (notebook == "00-setup-check.ipynb") AssertEveryChartKind(cells);
+    }
+
+    /// <summary>The setup check shows every chart kind, and the live chart's output holds its final state.</summary>
+    private static void AssertEveryChartKind(List<JsonElement> cells)
+    {
+        var charts = cells.SelectMany(Outputs)
+            .Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out _))
+            .Select(o => Text(o.GetProperty("data").GetProperty("text/html")))
+            .Where(h => h.Contains("Plotly.newPlot(", StringComparison.Ordinal))
+            .ToList();
+        Assert.Contains(charts, h => h.Contains("\"type\":\"image\"", StringComparison.Ordinal));
+        Assert.Contains(charts, h => h.Contains("\"type\":\"bar\"", StringComparison.Ordinal));
+        Assert.Contains(charts, h => h.Contains("\"type\":\"histogram\"", StringComparison.Ordinal));
+        Assert.Contains(charts, h => h.Contains("\"mode\":\"markers\"", StringComparison.Ordinal));
+        Assert.Contains(charts, h => h.Contains("\"name\":\"validation\"", StringComparison.Ordinal));
+        // Quick mode runs the live chart for 5 steps: the output must hold the last state, not the empty first one.
+        Assert.Contains(charts, h => h.Contains("Live progress", StringComparison.Ordinal) && h.Contains("\"x\":[1,2,3,4,5]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_failing_cell_fails_the_run_naming_the_notebook_the_cell_and_the_error()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"newtpose-nb-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var notebook = Path.Combine(folder, "broken.ipynb");
+            File.WriteAllText(notebook, """
+                {"cells": [
+                  {"cell_type": "markdown", "metadata": {}, "source": ["# broken"]},
+                  {"cell_type": "code", "execution_count": null, "metadata": {"polyglot_notebook": {"kernelName": "csharp"}}, "outputs": [], "source": ["Console.WriteLine(\"before\");"]},
+                  {"cell_type": "code", "execution_count": null, "metadata": {"polyglot_notebook": {"kernelName": "csharp"}}, "outputs": [], "source": ["throw new InvalidOperationException(\"label file missing\");"]},
+                  {"cell_type": "code", "execution_count": null, "metadata": {"polyglot_notebook": {"kernelName": "csharp"}}, "outputs": [], "source": ["Console.WriteLine(\"never\");"]}
+                 ],
+                 "metadata": {"kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"}, "language_info": {"name": "C#"}},
+                 "nbformat": 4, "nbformat_minor": 5}
+                """);
+            var (code, output) = RunRunner(notebook, Path.Combine(folder, "out"));
+            Assert.Equal(1, code);
+            Assert.Contains("broken.ipynb: cell 3 failed", output);
+            Assert.Contains("label file missing", output);
+            var executed = File.ReadAllText(Path.Combine(folder, "out", "broken.ipynb"));
+            Assert.Contains("before", executed);
+            Assert.DoesNotContain("never\\n", executed);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static IEnumerable<JsonElement> Outputs(JsonElement cell) =>
+        cell.TryGetProperty("outputs", out var outputs) ? outputs.EnumerateArray().ToList() : [];
+
+    private static string Text(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Array ? string.Concat(value.EnumerateArray().Select(v => v.GetString())) : value.GetString() ?? "";
+
+    private static (int Code, string Output) RunRunner(string notebook, string outFolder)
+    {
+        var configuration = typeof(NotebookRunnerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var runner = Path.Combine(Root, "tools", "NotebookRunner", "bin", configuration, "net10.0", "NotebookRunner.dll");
+        Assert.True(File.Exists(runner), $"The notebook runner is not built: {runner} (build NewtPose.sln).");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { runner, notebook, "--out", outFolder }) start.ArgumentList.Add(arg);
+        start.Environment["NEWTPOSE_QUICK"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"timed out after 10 minutes\n{stdout.Result}\n{stderr.Result}");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string FindRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "NewtPose.sln"))) return folder.FullName;
+        throw new InvalidOperationException($"No NewtPose.sln above {AppContext.BaseDirectory}.");
+    }
+}
