@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Executes every notebook under notebooks/ in the official .NET Interactive Jupyter kernel (the dotnet-interactive
+# tool, as VS Code Polyglot Notebooks and Jupyter users run it), through `jupyter nbconvert --execute`, and fails on
+# any cell error or when the setup-check notebook's charts are missing from its outputs.
+# Installs what it needs when missing: Debian's nbconvert/nbclient/ipykernel (apt, needs root) and the
+# Microsoft.dotnet-interactive global tool registered as a Jupyter kernel. Quick mode is on unless NEWTPOSE_QUICK is set.
+# Executed notebooks go to notebooks/output/official/ (git-ignored). See docs/notebooks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1
+export NEWTPOSE_QUICK="${NEWTPOSE_QUICK:-1}"
+# A fresh machine does not have the global tools folder on PATH, and the tool's launcher needs to find the runtime.
+export PATH="$PATH:$HOME/.dotnet/tools"
+export DOTNET_ROOT="${DOTNET_ROOT:-$(dirname "$(readlink -f "$(command -v dotnet)")")}"
+INTERACTIVE_VERSION=1.0.712001
+
+if ! jupyter nbconvert --version >/dev/null 2>&1 || ! jupyter kernelspec list >/dev/null 2>&1; then
+  echo "Installing Jupyter's nbconvert and client (apt)..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel >/dev/null
+fi
+if ! dotnet tool list -g | grep -qi "microsoft.dotnet-interactive"; then
+  echo "Installing the .NET Interactive kernel (dotnet tool Microsoft.dotnet-interactive $INTERACTIVE_VERSION)..."
+  dotnet tool install -g Microsoft.dotnet-interactive --version "$INTERACTIVE_VERSION"
+fi
+if ! jupyter kernelspec list 2>/dev/null | grep -q "\.net-csharp"; then
+  echo "Registering the .NET kernels with Jupyter..."
+  dotnet interactive jupyter install
+fi
+
+out=notebooks/output/official
+mkdir -p "$out"
+status=0
+for notebook in notebooks/*.ipynb; do
+  name=$(basename "$notebook")
+  start=$(date +%s%N)
+  if jupyter nbconvert --execute --to notebook --ExecutePreprocessor.timeout=900 --output-dir "$out" "$notebook" >"$out/${name%.ipynb}.log" 2>&1; then
+    elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    echo "$name: ok in $((elapsed_ms / 1000)).$(( (elapsed_ms % 1000) / 100 )) s (official kernel, nbconvert)"
+  else
+    echo "$name: FAILED in the official kernel; the end of its log:" >&2
+    tail -n 40 "$out/${name%.ipynb}.log" >&2
+    status=1
+  fi
+done
+
+# The charts must be in the outputs, not just the cells: every kind, and the live chart in its final state.
+setup="$out/00-setup-check.ipynb"
+if [ -f "$setup" ]; then
+  for marker in 'Plotly.newPlot(' '\"type\":\"image\"' '\"type\":\"bar\"' '\"type\":\"histogram\"' 'Live progress'; do
+    if ! grep -q -F "$marker" "$setup"; then
+      echo "00-setup-check.ipynb (official kernel): no chart output containing $marker" >&2
+      status=1
+    fi
+  done
+  if ! python3 - "$setup" <<'PY'
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+html = ["".join(o["data"]["text/html"]) for c in cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+live = [h for h in html if "Live progress" in h and "Plotly.newPlot(" in h]
+sys.exit(0 if live and all('"x":[]' not in h and '"data":[]' not in h for h in live) else 1)
+PY
+  then
+    echo "00-setup-check.ipynb (official kernel): the live chart's output is not its final state" >&2
+    status=1
+  fi
+fi
+exit $status
