@@ -56,3 +56,26 @@ internal sealed class ToyPoseData : IImageSource
         }
     }
 }
+
+/// <summary>TEST-ONLY: writes the toy photos as PNG files so the default disk source (ImageLoader) is exercised.</summary>
+internal static class ToyPoseFiles
+{
+    public static NewtPose.Data.PoseDataset WritePngs(ToyPoseData toy, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var image in toy.Dataset.Images)
+        {
+            var rgb = toy.Load(toy.Dataset.FullPath(image));
+            using var bitmap = new SkiaSharp.SKBitmap(rgb.Width, rgb.Height, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul);
+            for (var y = 0; y < rgb.Height; y++)
+            for (var x = 0; x < rgb.Width; x++)
+            {
+                var i = (y * rgb.Width + x) * 3;
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor(rgb.Pixels[i], rgb.Pixels[i + 1], rgb.Pixels[i + 2]));
+            }
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(folder, image.Path), data.ToArray());
+        }
+        return toy.Dataset with { Root = folder };
+    }
+}

@@ -183,6 +183,22 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("last.ckpt", e.Message);
     }
 
+    [Fact]
+    public void Photos_are_decoded_from_disk_by_default_and_a_missing_one_is_named()
+    {
+        var dataset = ToyPoseFiles.WritePngs(toy, Folder("photos"));
+        var split = new TrainingSplit(toy.Paths(0, 8), toy.Paths(8, 4));
+        var result = new Trainer(Toy with { Epochs = 2 }, dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), new TestOnlyCropSampler(32))
+            .Train(Folder("from-disk"));
+        Assert.Equal("validation", result.FinalSplit);
+        Assert.Equal(8, result.Final.Overall.Count);
+
+        File.Delete(Path.Combine(Folder("photos"), toy.Paths(5, 1)[0]));
+        var missing = Assert.Throws<FileNotFoundException>(() =>
+            new Trainer(Toy, dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), new TestOnlyCropSampler(32)).Train(Folder("missing")));
+        Assert.Contains(toy.Paths(5, 1)[0], missing.Message);
+    }
+
     private static void AssertSameWeights(string a, string b)
     {
         var spec = Checkpoint.ReadSpec(a);
