@@ -15,6 +15,19 @@ namespace NewtPose.Training;
 internal sealed record TrainingState(int Epoch, int BestEpoch, double BestError, int EpochsWithoutImprovement, IReadOnlyList<EpochRecord> History, bool StoppedEarly)
 {
     public static readonly TrainingState Start = new(0, 0, double.PositiveInfinity, 0, [], false);
+
+    /// <summary>
+    /// The state after <paramref name="record"/>: the best epoch is chosen by validation mean pixel error (by training
+    /// loss when there is no validation set); early stopping needs validation and a positive patience.
+    /// </summary>
+    public TrainingState After(EpochRecord record, int patience)
+    {
+        var score = record.Validation?.MeanPxError ?? record.TrainLoss;
+        var improved = score < BestError;
+        var stale = improved ? 0 : EpochsWithoutImprovement + 1;
+        var stop = record.Validation?.MeanPxError is not null && patience > 0 && stale >= patience;
+        return new TrainingState(record.Epoch, improved ? record.Epoch : BestEpoch, improved ? score : BestError, stale, [.. History, record], stop);
+    }
 }
 
 /// <summary>

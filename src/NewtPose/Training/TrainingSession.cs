@@ -38,7 +38,7 @@ internal sealed class TrainingSession(
             var rates = Rates(epoch, stepsPerEpoch - 1);
             var record = new EpochRecord(epoch, loss, rates.Head, rates.Backbone,
                 validation is null ? null : ValidationSummary.From(validation.Overall), watch.Elapsed.TotalSeconds, imagesPerSecond);
-            state = Advance(state, record);
+            state = state.After(record, options.EarlyStoppingPatience);
             WriteCheckpoints(state, record);
             if (state.StoppedEarly) progress?.Report(new EarlyStopped(epoch, state.BestEpoch, state.BestError));
         }
@@ -48,8 +48,9 @@ internal sealed class TrainingSession(
     private (double Loss, double ImagesPerSecond) TrainEpoch(int epoch)
     {
         network.train();
-        if (options.FreezeBackboneNormalization) network.FreezeBackboneNormalization();
         var frozen = epoch <= options.FreezeBackboneEpochs;
+        // A frozen backbone keeps its BatchNorm statistics too, or its features would still drift.
+        if (options.FreezeBackboneNormalization || frozen) network.FreezeBackboneNormalization();
         foreach (var p in network.BackboneParameters()) p.requires_grad = !frozen;
         progress?.Report(new EpochStarted(epoch, options.Epochs, stepsPerEpoch, Rates(epoch, 0).Head, frozen));
 
@@ -112,17 +113,6 @@ internal sealed class TrainingSession(
                 cases.Add(new EvaluationCase(batch.Items[i].Instance.Keypoints, predictions[i].Keypoints, batch.Items[i].Instance.Box));
         }
         return KeypointMetrics.Evaluate(network.Spec.Keypoints, cases);
-    }
-
-    /// <summary>Best epoch by validation mean pixel error (by training loss when there is no validation set) and early stopping.</summary>
-    private TrainingState Advance(TrainingState state, EpochRecord record)
-    {
-        var score = record.Validation?.MeanPxError ?? record.TrainLoss;
-        var improved = score < state.BestError;
-        var stale = improved ? 0 : state.EpochsWithoutImprovement + 1;
-        var stop = record.Validation?.MeanPxError is not null && options.EarlyStoppingPatience > 0 && stale >= options.EarlyStoppingPatience;
-        return new TrainingState(record.Epoch, improved ? record.Epoch : state.BestEpoch, improved ? score : state.BestError, stale,
-            [.. state.History, record], stop);
     }
 
     private void WriteCheckpoints(TrainingState state, EpochRecord record)

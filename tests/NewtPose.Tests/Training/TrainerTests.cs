@@ -143,6 +143,27 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Early_stopping_ends_the_run_keeps_the_best_epoch_and_a_resume_only_evaluates()
+    {
+        var events = new List<TrainingEvent>();
+        var options = Toy with { Epochs = 30, EarlyStoppingPatience = 1 };
+        var result = NewTrainer(options).Train(Folder("early"), new SynchronousProgress(events.Add));
+
+        var stopped = Assert.Single(events.OfType<EarlyStopped>());
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(stopped.Epoch, result.EpochsCompleted);
+        Assert.True(result.EpochsCompleted < 30);
+        Assert.Equal(stopped.Epoch - 1, result.BestEpoch);
+        Assert.Contains(events, e => e is Checkpointed { Kind: CheckpointKind.Last } c && c.Epoch == stopped.Epoch);
+
+        var resumedEvents = new List<TrainingEvent>();
+        var resumed = NewTrainer(options).Resume(Folder("early"), new SynchronousProgress(resumedEvents.Add));
+        Assert.DoesNotContain(resumedEvents, e => e is EpochStarted);
+        Assert.Equal(result.Final.PerKeypoint, resumed.Final.PerKeypoint);
+        Assert.Equal(result.Final.Overall, resumed.Final.Overall);
+    }
+
+    [Fact]
     public void Cancellation_is_honoured_between_batches()
     {
         using var cancel = new CancellationTokenSource();
