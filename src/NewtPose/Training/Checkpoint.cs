@@ -1,0 +1,109 @@
+using System.Text.Json;
+using NewtPose.IO;
+using NewtPose.Models;
+using TorchSharp.Modules;
+
+namespace NewtPose.Training;
+
+/// <summary>Where a run stands after an epoch: what a resume needs besides weights and optimizer state.</summary>
+/// <param name="Epoch">Last completed epoch (0 before the first).</param>
+/// <param name="BestEpoch">Epoch of the best checkpoint (0 = none yet).</param>
+/// <param name="BestError">Its validation mean pixel error (or training loss without validation).</param>
+/// <param name="EpochsWithoutImprovement">For early stopping.</param>
+/// <param name="History">Every completed epoch, so metrics files can be rewritten exactly after a resume.</param>
+/// <param name="StoppedEarly">Early stopping ended the run (a resume then only runs the final evaluation).</param>
+internal sealed record TrainingState(int Epoch, int BestEpoch, double BestError, int EpochsWithoutImprovement, IReadOnlyList<EpochRecord> History, bool StoppedEarly)
+{
+    public static readonly TrainingState Start = new(0, 0, double.PositiveInfinity, 0, [], false);
+
+    /// <summary>
+    /// The state after <paramref name="record"/>: the best epoch is chosen by validation mean pixel error (by training
+    /// loss when there is no validation set); early stopping needs validation and a positive patience.
+    /// </summary>
+    public TrainingState After(EpochRecord record, int patience)
+    {
+        var score = record.Validation?.MeanPxError ?? record.TrainLoss;
+        var improved = score < BestError;
+        var stale = improved ? 0 : EpochsWithoutImprovement + 1;
+        var stop = record.Validation?.MeanPxError is not null && patience > 0 && stale >= patience;
+        return new TrainingState(record.Epoch, improved ? record.Epoch : BestEpoch, improved ? score : BestError, stale, [.. History, record], stop);
+    }
+}
+
+/// <summary>
+/// One file per checkpoint: a header (format tag, training state and model spec as JSON), the module's weights and
+/// buffers (TorchSharp's format) and the AdamW state. Written through a temporary file and a rename, so a kill leaves
+/// either the previous checkpoint or the new one, never a torn file.
+/// </summary>
+public static class Checkpoint
+{
+    private const string Format = "newtpose-checkpoint-1";
+
+    internal static void Save(string path, PoseNetwork network, OptimizerHelper optimizer, TrainingState state) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(Format);
+            writer.Write(JsonSerializer.Serialize(state, TrainingOptions.Json));
+            writer.Write(JsonSerializer.Serialize(network.Spec, TrainingOptions.Json));
+            network.save(writer);
+            optimizer.save_state_dict(writer);
+            writer.Flush();
+        });
+
+    /// <summary>Restores weights and optimizer state; returns the training state stored with them.</summary>
+    internal static TrainingState Load(string path, PoseNetwork network, OptimizerHelper optimizer)
+    {
+        using var reader = Open(path, out var state);
+        network.load(reader, strict: true);
+        optimizer.load_state_dict(reader);
+        return state;
+    }
+
+    /// <summary>Loads only the weights into a network built from the same spec (what a predict step does with best.ckpt).</summary>
+    public static void LoadWeights(string path, PoseNetwork network)
+    {
+        using var reader = Open(path, out _);
+        network.load(reader, strict: true);
+    }
+
+    /// <summary>The model spec stored in a checkpoint, to rebuild the network before <see cref="LoadWeights"/>.</summary>
+    public static PoseModelSpec ReadSpec(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        ReadHeader(path, reader, out _, out var spec);
+        return spec;
+    }
+
+    private static BinaryReader Open(string path, out TrainingState state)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found.", path);
+        var reader = new BinaryReader(File.OpenRead(path));
+        try
+        {
+            ReadHeader(path, reader, out state, out _);
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    private static void ReadHeader(string path, BinaryReader reader, out TrainingState state, out PoseModelSpec spec)
+    {
+        try
+        {
+            var format = reader.ReadString();
+            if (format != Format) throw new InvalidDataException($"{path}: not a NewtPose checkpoint (format '{format}', expected '{Format}').");
+            state = JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), TrainingOptions.Json)!;
+            spec = JsonSerializer.Deserialize<PoseModelSpec>(reader.ReadString(), TrainingOptions.Json)!;
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or IOException and not FileNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint header is unreadable ({e.Message}).", e);
+        }
+    }
+}

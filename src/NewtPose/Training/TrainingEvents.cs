@@ -1,0 +1,54 @@
+using NewtPose.Evaluation;
+
+namespace NewtPose.Training;
+
+/// <summary>Everything the trainer reports, through one <see cref="IProgress{T}"/> stream (console bar, notebook chart, log).</summary>
+public abstract record TrainingEvent;
+
+/// <summary>An epoch begins; <paramref name="LearningRate"/> is the head's rate at its first step.</summary>
+public sealed record EpochStarted(int Epoch, int Epochs, int Batches, double LearningRate, bool BackboneFrozen) : TrainingEvent;
+
+/// <summary>One optimizer step finished; <paramref name="ImagesPerSecond"/> counts since the epoch began.</summary>
+public sealed record BatchCompleted(int Epoch, int Batch, int Batches, double Loss, double ImagesPerSecond) : TrainingEvent;
+
+/// <summary>An epoch finished and was validated.</summary>
+public sealed record EpochCompleted(EpochRecord Record) : TrainingEvent;
+
+/// <summary>A checkpoint file was written (atomically).</summary>
+public sealed record Checkpointed(int Epoch, CheckpointKind Kind, string Path) : TrainingEvent;
+
+/// <summary>Validation stopped improving for the patience given in the options.</summary>
+public sealed record EarlyStopped(int Epoch, int BestEpoch, double BestValidationError) : TrainingEvent;
+
+/// <summary>Training and the final evaluation are done.</summary>
+public sealed record Finished(TrainingResult Result) : TrainingEvent;
+
+public enum CheckpointKind { Best, Last }
+
+/// <summary>One row of metrics.csv / one entry of metrics.json's "epochs".</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="TrainLoss">Mean head loss over the epoch's batches.</param>
+/// <param name="LearningRate">Head learning rate at the epoch's last step.</param>
+/// <param name="BackboneLearningRate">Backbone learning rate at the epoch's last step (0 while frozen).</param>
+/// <param name="Validation">Validation metrics in source pixels; null without a validation set.</param>
+/// <param name="Seconds">Wall time of training and validation (not in metrics.csv, which stays reproducible).</param>
+/// <param name="ImagesPerSecond">Training throughput.</param>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double LearningRate, double BackboneLearningRate,
+    ValidationSummary? Validation, double Seconds, double ImagesPerSecond);
+
+/// <summary>The overall validation figures kept per epoch.</summary>
+public sealed record ValidationSummary(int Count, double? MeanPxError, double? RmsePx, double? Pck005, double? Pck01, double? Pck02)
+{
+    public static ValidationSummary From(PointStatistics s) => new(s.Count, s.MeanPxError, s.RmsePx, s.Pck005, s.Pck01, s.Pck02);
+}
+
+/// <summary>What a finished run produced.</summary>
+/// <param name="RunFolder">The run folder (options.json, split.json, metrics, checkpoints, train.log).</param>
+/// <param name="EpochsCompleted">Epochs trained in total (a resumed run counts the earlier ones).</param>
+/// <param name="BestEpoch">Epoch of checkpoints/best.ckpt.</param>
+/// <param name="BestValidationError">Validation mean pixel error of the best epoch; null without validation.</param>
+/// <param name="StoppedEarly">True when early stopping ended the run.</param>
+/// <param name="FinalSplit">"test", "validation" or "train": which images the final report is computed on.</param>
+/// <param name="Final">Metrics of the best checkpoint on <paramref name="FinalSplit"/>, also in metrics.json.</param>
+public sealed record TrainingResult(string RunFolder, int EpochsCompleted, int BestEpoch, double? BestValidationError,
+    bool StoppedEarly, string FinalSplit, EvaluationReport Final);

@@ -1,0 +1,37 @@
+using NewtPose.Cli.Progress;
+using NewtPose.Training;
+
+namespace NewtPose.Tests.Cli;
+
+public class ConsoleTrainingProgressTests
+{
+    private static readonly EpochRecord Record = new(3, 0.0123, 0.00098, 0.000098, new ValidationSummary(40, 4.214, 5.0, 0.81, 0.9, 1.0), 40.12, 12.34);
+
+    [Fact]
+    public void An_interactive_console_redraws_a_bar_and_ends_the_epoch_with_a_summary_line()
+    {
+        var output = new StringWriter();
+        var progress = new ConsoleTrainingProgress(output, interactive: true);
+        progress.Report(new BatchCompleted(3, 1, 2, 0.5, 10));
+        progress.Report(new BatchCompleted(3, 2, 2, 0.25, 11));
+        progress.Report(new EpochCompleted(Record));
+        var text = output.ToString();
+        Assert.Contains("\repoch 3 [###############...............] 1/2 loss 0.5 10.0 img/s", text);
+        Assert.Contains("\repoch 3 [##############################] 2/2 loss 0.25 11.0 img/s", text);
+        Assert.EndsWith("\repoch 3 loss 0.0123 lr 0.00098 | val 4.21 px, PCK@0.05 81.0% | 12.3 img/s, 40.1 s" + Environment.NewLine, text);
+    }
+
+    [Fact]
+    public void Redirected_output_gets_only_whole_lines()
+    {
+        var output = new StringWriter();
+        var progress = new ConsoleTrainingProgress(output, interactive: false);
+        progress.Report(new BatchCompleted(1, 1, 2, 0.5, 10));
+        progress.Report(new EpochCompleted(Record with { Validation = null }));
+        progress.Report(new EarlyStopped(9, 4, 3.5));
+        Assert.Equal(
+            "epoch 3 loss 0.0123 lr 0.00098 | 12.3 img/s, 40.1 s" + Environment.NewLine +
+            "early stop at epoch 9: no better validation error since epoch 4 (3.50 px)" + Environment.NewLine,
+            output.ToString());
+    }
+}
