@@ -27,7 +27,7 @@ public sealed class ImageCache
     {
         var key = Path.GetFullPath(path);
         var wanted = Math.Min(1.0, minScale);
-        // Tolerance: n/8 scales are exact, so a tiny margin only guards against rounding in the caller's arithmetic.
+        // Tolerance: decode scales are exact powers of two, so a tiny margin only guards against rounding in the caller's arithmetic.
         if (_images.TryGetValue(key, out var cached) && cached.Scale >= wanted * (1 - 1e-9)) return cached;
         lock (_locks.GetOrAdd(key, _ => new object()))
         {

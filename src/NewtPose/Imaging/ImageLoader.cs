@@ -34,7 +34,7 @@ public static class ImageLoader
 
     /// <summary>
     /// Decodes the photo, upright, at the smallest size the codec offers whose scale is at least
-    /// <paramref name="minScale"/> (JPEG: n/8 for n = 1..8; other formats: full size). Nothing is resampled after
+    /// <paramref name="minScale"/> (JPEG: 1/8, 1/4, 1/2 or 1; other formats: full size). Nothing is resampled after
     /// decoding, so this is the cheapest way to get "enough" pixels; <see cref="ScaledImage.FromSource"/> is exact.
     /// </summary>
     public static ScaledImage LoadScaled(string path, double minScale)
@@ -53,7 +53,7 @@ public static class ImageLoader
         var raw = ToRgb(decoded);
         var origin = codec.EncodedOrigin;
         var upright = Orient(raw, origin);
-        // Full-resolution upright → full-resolution raw → decoded raw (exact n/8 scale) → decoded upright.
+        // Full-resolution upright → full-resolution raw → decoded raw (exact 1/2^k scale) → decoded upright.
         var fromSource = Orientation(origin, rawW, rawH).Inverse()
             .Then(new AffineTransform(scale, 0, 0, 0, scale, 0))
             .Then(Orientation(origin, scaledW, scaledH));
@@ -132,12 +132,13 @@ public static class ImageLoader
         return codec;
     }
 
-    /// <summary>The smallest n/8 scale ≥ <paramref name="minScale"/> that the codec decodes natively (JPEG); 1 otherwise.</summary>
+    /// <summary>The smallest of 1/8, 1/4, 1/2 that is ≥ <paramref name="minScale"/> and that the codec decodes natively (JPEG); 1 otherwise.</summary>
     private static (int Width, int Height, double Scale) ChooseScale(SKCodec codec, double minScale)
     {
         int w = codec.Info.Width, h = codec.Info.Height;
         if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return (w, h, 1.0);
-        for (var n = 1; n <= 8; n++)
+        // Only 1/8, 1/4, 1/2: measured exact (±0.05 px); Skia's 3/8, 5/8, 6/8 decodes put colour edges up to 2 px off.
+        foreach (var n in (ReadOnlySpan<int>)[1, 2, 4])
         {
             var scale = n / 8.0;
             if (scale < minScale) continue;

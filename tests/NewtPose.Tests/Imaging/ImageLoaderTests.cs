@@ -158,14 +158,14 @@ public class ImageLoaderTests
 
         var coarse = cache.Get(path, 0.2);
         var again = cache.Get(path, 0.1);
-        var fine = cache.Get(path, 0.6);
+        var fine = cache.Get(path, 0.3);
 
         Assert.Equal(0.25, coarse.Scale, 6);
         Assert.Same(coarse, again);
-        Assert.Equal(0.625, fine.Scale, 6);
-        Assert.Equal((500, 375), (fine.Image.Width, fine.Image.Height));
+        Assert.Equal(0.5, fine.Scale, 6);
+        Assert.Equal((400, 300), (fine.Image.Width, fine.Image.Height));
         Assert.Equal(1, cache.Count);
-        Assert.Equal(500L * 375 * 3, cache.Bytes);
+        Assert.Equal(400L * 300 * 3, cache.Bytes);
     }
 
     private static void AssertColour((byte R, byte G, byte B) expected, RgbImage image, int x, int y)
