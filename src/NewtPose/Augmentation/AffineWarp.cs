@@ -15,11 +15,22 @@ internal static class AffineWarp
     public static float[] Warp(RgbImage image, AffineTransform toImage, int width, int height)
     {
         var chw = new float[3 * width * height];
-        // Output pixels per image pixel along each output axis: taps per axis ≈ how many image pixels one output pixel spans.
+        // How many image pixels one output pixel spans along each output axis; supersample when it is well above 1.
         var spanX = Math.Sqrt(toImage.A * toImage.A + toImage.D * toImage.D);
         var spanY = Math.Sqrt(toImage.B * toImage.B + toImage.E * toImage.E);
-        int tapsX = Math.Clamp((int)Math.Ceiling(spanX - 1e-6), 1, 4), tapsY = Math.Clamp((int)Math.Ceiling(spanY - 1e-6), 1, 4);
-        var weight = 1f / (tapsX * tapsY * 255f);
+        int tapsX = Math.Clamp((int)Math.Round(spanX), 1, 4), tapsY = Math.Clamp((int)Math.Round(spanY), 1, 4);
+        var taps = tapsX * tapsY;
+        var offX = new double[taps];
+        var offY = new double[taps];
+        for (var ty = 0; ty < tapsY; ty++)
+        for (var tx = 0; tx < tapsX; tx++)
+        {
+            double ox = (tx + 0.5) / tapsX, oy = (ty + 0.5) / tapsY;
+            // Shifted by half a pixel so integer image coordinates fall on pixel centres.
+            offX[ty * tapsX + tx] = toImage.A * ox + toImage.B * oy + toImage.C - 0.5;
+            offY[ty * tapsX + tx] = toImage.D * ox + toImage.E * oy + toImage.F - 0.5;
+        }
+        var weight = 1f / (taps * 255f);
         int plane = width * height, w = image.Width, h = image.Height;
         var px = image.Pixels;
         // One thread per sample: the trainer's workers already run samples in parallel.
@@ -28,15 +39,8 @@ internal static class AffineWarp
             for (var x = 0; x < width; x++)
             {
                 float r = 0, g = 0, b = 0;
-                for (var ty = 0; ty < tapsY; ty++)
-                for (var tx = 0; tx < tapsX; tx++)
-                {
-                    double ox = x + (tx + 0.5) / tapsX, oy = y + (ty + 0.5) / tapsY;
-                    // Image coordinates of the tap, shifted so integer values fall on pixel centres.
-                    var sx = toImage.A * ox + toImage.B * oy + toImage.C - 0.5;
-                    var sy = toImage.D * ox + toImage.E * oy + toImage.F - 0.5;
-                    Bilinear(px, w, h, sx, sy, ref r, ref g, ref b);
-                }
+                double bx = toImage.A * x + toImage.B * y, by = toImage.D * x + toImage.E * y;
+                for (var t = 0; t < taps; t++) Bilinear(px, w, h, bx + offX[t], by + offY[t], ref r, ref g, ref b);
                 var o = y * width + x;
                 chw[o] = r * weight; chw[plane + o] = g * weight; chw[2 * plane + o] = b * weight;
             }
@@ -48,7 +52,8 @@ internal static class AffineWarp
     {
         // Beyond half a pixel outside the photo there is nothing: pad. Within that half pixel the edge pixel is repeated.
         if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) { r += Pad * 255; g += Pad * 255; b += Pad * 255; return; }
-        var x0 = (int)Math.Floor(sx); var y0 = (int)Math.Floor(sy);
+        // sx, sy ≥ −0.5 here, so truncating after adding 1 is a floor.
+        int x0 = (int)(sx + 1) - 1, y0 = (int)(sy + 1) - 1;
         float fx = (float)(sx - x0), fy = (float)(sy - y0);
         int xa = Math.Clamp(x0, 0, w - 1), xb = Math.Clamp(x0 + 1, 0, w - 1);
         int ya = Math.Clamp(y0, 0, h - 1), yb = Math.Clamp(y0 + 1, 0, h - 1);

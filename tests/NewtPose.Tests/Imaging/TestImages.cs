@@ -104,8 +104,9 @@ internal static class TestImages
     private static double Membership(double r, double g, double b, (byte R, byte G, byte B) c)
     {
         double on = 1, off = 0;
-        foreach (var (v, wanted) in new[] { (r, c.R), (g, c.G), (b, c.B) })
-            if (wanted > 127) on = Math.Min(on, v); else off = Math.Max(off, v);
+        if (c.R > 127) on = Math.Min(on, r); else off = Math.Max(off, r);
+        if (c.G > 127) on = Math.Min(on, g); else off = Math.Max(off, g);
+        if (c.B > 127) on = Math.Min(on, b); else off = Math.Max(off, b);
         return Math.Clamp(on - off, 0, 1);
     }
 
