@@ -73,9 +73,10 @@ public class PoseSamplerTests
     {
         var sampler = new PoseSampler(Newt, 128, 128, Geometric);
         var mirrored = 0;
-        for (var seed = 0; seed < 60; seed++)
+        var photo = Photo();
+        for (var seed = 0; seed < 40; seed++)
         {
-            var sample = sampler.Sample(Photo(), Animal, new Random(seed), augment: true);
+            var sample = sampler.Sample(photo, Animal, new Random(seed), augment: true);
             var t = sample.ToSource;
             if (t.A * t.E - t.B * t.D < 0) mirrored++;
             var k = sample.Keypoints;
@@ -86,7 +87,7 @@ public class PoseSamplerTests
                 Assert.True(cross < 0, $"seed {seed}: {name} is on the animal's right.");
             }
         }
-        Assert.InRange(mirrored, 15, 45);
+        Assert.InRange(mirrored, 8, 32);
     }
 
     [Fact]
@@ -143,9 +144,10 @@ public class PoseSamplerTests
     public void ToSource_maps_sample_keypoints_back_to_the_photo()
     {
         var sampler = new PoseSampler(Newt, 128, 96, AugmentationOptions.Heavy);
-        for (var seed = 0; seed < 50; seed++)
+        var photo = Photo();
+        for (var seed = 0; seed < 25; seed++)
         {
-            var sample = sampler.Sample(Photo(), Animal, new Random(seed), augment: true);
+            var sample = sampler.Sample(photo, Animal, new Random(seed), augment: true);
             var t = sample.ToSource;
             var swapped = t.A * t.E - t.B * t.D < 0;
             for (var i = 0; i < Points.Length; i++)
