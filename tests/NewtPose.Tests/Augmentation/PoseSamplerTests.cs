@@ -201,6 +201,23 @@ public class PoseSamplerTests
     }
 
     [Fact]
+    public void Inference_crop_of_a_box_is_the_validation_sample_without_keypoints()
+    {
+        var sampler = new PoseSampler(Newt, 96, 96, AugmentationOptions.Heavy);
+        var box = BoundingBox.AroundLabeled(Animal.Keypoints);
+        var crop = sampler.Crop(Photo(), box);
+        var validation = sampler.Sample(Photo(), Animal, new Random(9), augment: false);
+
+        Assert.Empty(crop.Keypoints);
+        Assert.Equal(validation.Chw, crop.Chw);
+        Assert.Equal(validation.ToSource, crop.ToSource);
+        // A prediction at a sample keypoint maps back to the labelled photo position.
+        var (x, y) = crop.ToSource.Apply(validation.Keypoints[2].X, validation.Keypoints[2].Y);
+        Assert.Equal(Points[2].X, x, 1e-9);
+        Assert.Equal(Points[2].Y, y, 1e-9);
+    }
+
+    [Fact]
     public void Sampling_from_many_threads_gives_the_sequential_results()
     {
         var sampler = new PoseSampler(Newt, 64, 64, AugmentationOptions.Heavy);
