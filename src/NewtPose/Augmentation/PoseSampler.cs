@@ -64,7 +64,8 @@ public sealed class PoseSampler : IPoseSampler
         var path = dataset.FullPath(image);
         var photo = image.Width > 0 && image.Height > 0 ? (image.Width, image.Height) : ImageLoader.ReadSize(path);
         var crop = CropBox(photo, box);
-        var zoomIn = Options.ScaleProbability > 0 && augment ? Options.MaxScale : 1.0;
+        // The same request with or without augmentation, so validation pixels do not depend on what was sampled before.
+        var zoomIn = Options.ScaleProbability > 0 ? Math.Max(1.0, Options.MaxScale) : 1.0;
         var needed = Math.Min(Width, Height) / crop.Width * zoomIn;
         return Build(Cache.Get(path, needed), instance.Keypoints, crop, random, augment);
     }
