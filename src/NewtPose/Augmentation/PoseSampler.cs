@@ -78,6 +78,16 @@ public sealed class PoseSampler : IPoseSampler
 
     public PoseSample Crop(RgbImage image, BoundingBox? box) => Crop(ScaledImage.FullSize(image), box);
 
+    /// <summary>
+    /// The network input for inference straight from a photo file, decoding only as many pixels as the crop needs
+    /// (a 4000 px JPEG cropped whole to 256 px decodes at 1/8 size). Not cached: meant for one pass over many photos.
+    /// </summary>
+    public PoseSample Crop(string path, BoundingBox? box)
+    {
+        var crop = CropBox(ImageLoader.ReadSize(path), box);
+        return Build(ImageLoader.LoadScaled(path, Math.Min(Width, Height) / crop.Width), [], crop, new Random(0), augment: false);
+    }
+
     private PoseSample Build(ScaledImage image, IReadOnlyList<Keypoint> keypoints, BoundingBox crop, Random random, bool augment)
     {
         var (toSample, swap) = Geometry(crop, random, augment);

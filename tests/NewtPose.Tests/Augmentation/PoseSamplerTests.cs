@@ -218,6 +218,22 @@ public class PoseSamplerTests
     }
 
     [Fact]
+    public void Inference_crop_from_a_file_decodes_at_reduced_size_with_the_same_map()
+    {
+        var path = Path.Combine(TestImages.TempFolder(), "photo.jpg");
+        var big = Points.Select(p => (p.X * 4, p.Y * 4)).ToArray();
+        TestImages.WriteJpeg(path, TestImages.Dots(1280, 960, big, Colours, 28));
+        var sampler = new PoseSampler(Newt, 64, 64, AugmentationOptions.None);
+
+        var fromFile = sampler.Crop(path, box: null);
+        var fromFull = sampler.Crop(ImageLoader.Load(path), box: null);
+
+        Assert.Equal(fromFull.ToSource, fromFile.ToSource);
+        var meanDifference = fromFile.Chw.Zip(fromFull.Chw, (a, b) => Math.Abs(a - b)).Average();
+        Assert.True(meanDifference < 0.01, $"Reduced decode differs from the full one by {meanDifference} on average.");
+    }
+
+    [Fact]
     public void Sampling_from_many_threads_gives_the_sequential_results()
     {
         var sampler = new PoseSampler(Newt, 64, 64, AugmentationOptions.Heavy);
