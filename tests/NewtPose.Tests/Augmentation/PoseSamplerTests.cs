@@ -234,6 +234,25 @@ public class PoseSamplerTests
     }
 
     [Fact]
+    public void Rotation_and_zoom_stay_within_their_ranges_and_use_them()
+    {
+        var options = AugmentationOptions.None with { RotationProbability = 1, MaxRotationDegrees = 30, ScaleProbability = 1, MinScale = 0.8, MaxScale = 1.2 };
+        var sampler = new PoseSampler(Newt, 100, 100, options);
+        var fit = 100 / 195.0; // the validation crop's scale (see the letterbox test)
+        double maxAngle = 0, minZoom = 10, maxZoom = 0;
+        for (var seed = 0; seed < 60; seed++)
+        {
+            var m = sampler.Sample(Photo(), Animal, new Random(seed), augment: true).ToSource.Inverse();
+            var angle = Math.Abs(Math.Atan2(m.D, m.A) * 180 / Math.PI);
+            var zoom = Math.Sqrt(m.A * m.E - m.B * m.D) / fit;
+            Assert.InRange(angle, 0, 30 + 1e-9);
+            Assert.InRange(zoom, 0.8 - 1e-9, 1.2 + 1e-9);
+            maxAngle = Math.Max(maxAngle, angle); minZoom = Math.Min(minZoom, zoom); maxZoom = Math.Max(maxZoom, zoom);
+        }
+        Assert.True(maxAngle > 20 && minZoom < 0.85 && maxZoom > 1.15, $"Ranges barely explored: angle ≤ {maxAngle:F1}°, zoom {minZoom:F2}–{maxZoom:F2}.");
+    }
+
+    [Fact]
     public void Sampling_from_many_threads_gives_the_sequential_results()
     {
         var sampler = new PoseSampler(Newt, 64, 64, AugmentationOptions.Heavy);
