@@ -168,6 +168,25 @@ public class ImageLoaderTests
         Assert.Equal(400L * 300 * 3, cache.Bytes);
     }
 
+    [Fact]
+    public void Cache_drops_the_least_recently_used_photo_beyond_its_bound()
+    {
+        var dir = TestImages.TempFolder();
+        var paths = new[] { "a.png", "b.png", "c.png" }.Select(n => Path.Combine(dir, n)).ToArray();
+        foreach (var p in paths) TestImages.WritePng(p, 10, 10, 8, 0, new int[100]);
+        var cache = new ImageCache(maxBytes: 2 * 300);
+
+        var a = cache.Get(paths[0], 1);
+        var b = cache.Get(paths[1], 1);
+        Assert.Same(a, cache.Get(paths[0], 1)); // a is now the most recently used
+        cache.Get(paths[2], 1);                  // over the bound: b goes
+
+        Assert.Equal(2, cache.Count);
+        Assert.Equal(600, cache.Bytes);
+        Assert.Same(a, cache.Get(paths[0], 1));
+        Assert.NotSame(b, cache.Get(paths[1], 1)); // dropped, so decoded again
+    }
+
     private static void AssertColour((byte R, byte G, byte B) expected, RgbImage image, int x, int y)
     {
         var i = (y * image.Width + x) * 3;
