@@ -28,6 +28,7 @@ public sealed class PoseSampler : IPoseSampler
         Options = options.Validate();
         Cache = cache ?? new ImageCache();
         _flipIndex = skeleton.FlipIndex();
+        CheckFlipsCanSwap(skeleton, Options);
     }
 
     /// <summary>A sampler for a dataset's images, decoding each photo once into its own cache (see <see cref="Sample(LabeledImage, PoseInstance, Random, bool)"/>).</summary>
@@ -162,6 +163,21 @@ public sealed class PoseSampler : IPoseSampler
         var side = Math.Max(longer * (1 + 2 * margin), Options.MinCropFraction * Math.Max(photo.Width, photo.Height));
         side = Math.Max(side, 1e-3);
         return new BoundingBox(b.X + b.Width / 2 - side / 2, b.Y + b.Height / 2 - side / 2, side, side);
+    }
+
+    /// <summary>
+    /// Flipping a skeleton whose "left…"/"right…" keypoints have no swap pair would silently put left labels on the
+    /// right (the most reported flip bug in pose tools): refuse, and say how to fix it.
+    /// </summary>
+    private static void CheckFlipsCanSwap(Skeleton skeleton, AugmentationOptions options)
+    {
+        if (options.HorizontalFlipProbability == 0 && options.VerticalFlipProbability == 0) return;
+        var paired = skeleton.SwapPairs.SelectMany(p => new[] { p.Left, p.Right }).ToHashSet();
+        var unpaired = skeleton.Keypoints.Where((name, i) => !paired.Contains(i) &&
+            (name.Contains("left", StringComparison.OrdinalIgnoreCase) || name.Contains("right", StringComparison.OrdinalIgnoreCase))).ToArray();
+        if (unpaired.Length > 0)
+            throw new ArgumentException($"Flips are enabled but keypoint(s) {string.Join(", ", unpaired.Select(n => $"'{n}'"))} have no left/right swap pair, " +
+                "so a flip would mislabel them. Add the pairs (Skeleton.WithSwapPairs) or set HorizontalFlipProbability and VerticalFlipProbability to 0.", nameof(skeleton));
     }
 
     private void CheckCount(PoseInstance instance)

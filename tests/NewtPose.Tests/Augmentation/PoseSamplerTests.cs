@@ -275,6 +275,17 @@ public class PoseSamplerTests
         Assert.Contains("1 keypoints but the skeleton has 6", ex.Message);
     }
 
+    [Fact]
+    public void Flips_are_refused_for_left_right_keypoints_without_swap_pairs()
+    {
+        var unpaired = Newt.WithSwapPairs([new SwapPair(2, 3)]);
+
+        var ex = Assert.Throws<ArgumentException>(() => new PoseSampler(unpaired, 64, 64, AugmentationOptions.Default));
+        Assert.Contains("'left_hind', 'right_hind'", ex.Message);
+        // Without flips the same skeleton is fine.
+        _ = new PoseSampler(unpaired, 64, 64, AugmentationOptions.Default with { HorizontalFlipProbability = 0, VerticalFlipProbability = 0 });
+    }
+
     /// <summary>
     /// Finds each source dot in the sample and checks that the keypoint that should hold it (its own index, or its
     /// mirror partner when the map is a reflection) sits on it within 1 px. Returns how many dots were checked.
