@@ -1,0 +1,188 @@
+using NewtPose.Data;
+using NewtPose.Imaging;
+
+namespace NewtPose.Augmentation;
+
+/// <summary>
+/// Crops a photo to the animal, augments it and letterboxes it to the network's input size. Every geometric step
+/// (crop, flips, zoom, shear, rotation, shift, letterbox, and the working-resolution scale of a cached decode) is
+/// composed into one affine map applied once to the pixels (bilinear) and to the keypoints, so dots and labels cannot
+/// drift apart. Thread-safe: the only shared state is the thread-safe <see cref="ImageCache"/>; randomness comes from
+/// the caller's <see cref="Random"/> (one per worker).
+/// </summary>
+/// <remarks>
+/// Coordinates are continuous: the centre of pixel (i, j) is (i + 0.5, j + 0.5). A keypoint that leaves the sample
+/// becomes <see cref="Visibility.NotLabeled"/> (weight 0 for the loss), its transformed position kept for inspection.
+/// </remarks>
+public sealed class PoseSampler : IPoseSampler
+{
+    private readonly int[] _flipIndex;
+    private readonly PoseDataset? _dataset;
+
+    public PoseSampler(Skeleton skeleton, int width, int height, AugmentationOptions options, ImageCache? cache = null)
+    {
+        if (width < 8 || height < 8) throw new ArgumentOutOfRangeException(nameof(width), $"The sample size {width}x{height} must be at least 8x8.");
+        Skeleton = skeleton;
+        Width = width;
+        Height = height;
+        Options = options.Validate();
+        Cache = cache ?? new ImageCache();
+        _flipIndex = skeleton.FlipIndex();
+        CheckFlipsCanSwap(skeleton, Options);
+    }
+
+    /// <summary>A sampler for a dataset's images, decoding each photo once into its own cache (see <see cref="Sample(LabeledImage, PoseInstance, Random, bool)"/>).</summary>
+    public PoseSampler(PoseDataset dataset, int width, int height, AugmentationOptions options, ImageCache? cache = null)
+        : this(dataset.Skeleton, width, height, options, cache) => _dataset = dataset;
+
+    public Skeleton Skeleton { get; }
+    public int Width { get; }
+    public int Height { get; }
+    public AugmentationOptions Options { get; }
+    public ImageCache Cache { get; }
+
+    /// <summary>A sample from a full-resolution upright photo (the <see cref="IPoseSampler"/> contract).</summary>
+    public PoseSample Sample(RgbImage image, PoseInstance instance, Random random, bool augment) =>
+        Sample(ScaledImage.FullSize(image), instance, random, augment);
+
+    /// <summary>A sample from a photo decoded at a working resolution; the instance stays in full-resolution coordinates.</summary>
+    public PoseSample Sample(ScaledImage image, PoseInstance instance, Random random, bool augment)
+    {
+        CheckCount(instance);
+        var crop = CropBox(image, instance.Box ?? BoundingBox.AroundLabeled(instance.Keypoints));
+        return Build(image, instance.Keypoints, crop, random, augment);
+    }
+
+    /// <summary>
+    /// A sample of one instance of a dataset image, decoded through <see cref="Cache"/> at the lowest resolution that
+    /// still gives the sample full detail at the largest zoom. Needs the dataset constructor.
+    /// </summary>
+    public PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment)
+    {
+        var dataset = _dataset ?? throw new InvalidOperationException("This sampler was built without a dataset; construct it with the PoseDataset to sample LabeledImages.");
+        CheckCount(instance);
+        var box = instance.Box ?? BoundingBox.AroundLabeled(instance.Keypoints);
+        var path = dataset.FullPath(image);
+        var photo = image.Width > 0 && image.Height > 0 ? (image.Width, image.Height) : ImageLoader.ReadSize(path);
+        var crop = CropBox(photo, box);
+        // The same request with or without augmentation, so validation pixels do not depend on what was sampled before.
+        var zoomIn = Options.ScaleProbability > 0 ? Math.Max(1.0, Options.MaxScale) : 1.0;
+        var needed = Math.Min(Width, Height) / crop.Width * zoomIn;
+        return Build(Cache.Get(path, needed), instance.Keypoints, crop, random, augment);
+    }
+
+    /// <summary>
+    /// The network input for inference: the box (with the crop margin) or, when null, the whole photo, letterboxed
+    /// without augmentation — the validation code path. <see cref="PoseSample.ToSource"/> maps predictions back.
+    /// </summary>
+    public PoseSample Crop(ScaledImage image, BoundingBox? box) => Build(image, [], CropBox(image, box), new Random(0), augment: false);
+
+    public PoseSample Crop(RgbImage image, BoundingBox? box) => Crop(ScaledImage.FullSize(image), box);
+
+    /// <summary>
+    /// The network input for inference straight from a photo file, decoding only as many pixels as the crop needs
+    /// (a 4000 px JPEG cropped whole to 256 px decodes at 1/8 size). Not cached: meant for one pass over many photos.
+    /// </summary>
+    public PoseSample Crop(string path, BoundingBox? box)
+    {
+        var crop = CropBox(ImageLoader.ReadSize(path), box);
+        return Build(ImageLoader.LoadScaled(path, Math.Min(Width, Height) / crop.Width), [], crop, new Random(0), augment: false);
+    }
+
+    private PoseSample Build(ScaledImage image, IReadOnlyList<Keypoint> keypoints, BoundingBox crop, Random random, bool augment)
+    {
+        var (toSample, swap) = Geometry(crop, random, augment);
+        var toSource = toSample.Inverse();
+        var chw = AffineWarp.Warp(image.Image, toSource.Then(image.FromSource), Width, Height);
+        if (augment) PixelAugment.Apply(chw, Width, Height, Options, random);
+        return new PoseSample(chw, Width, Height, MoveKeypoints(keypoints, toSample, swap), toSource);
+    }
+
+    /// <summary>The map from source photo coordinates to sample coordinates, and whether left/right labels swap.</summary>
+    private (AffineTransform ToSample, bool Swap) Geometry(BoundingBox crop, Random random, bool augment)
+    {
+        double cx = crop.X + crop.Width / 2, cy = crop.Y + crop.Height / 2;
+        var fit = Math.Min(Width, Height) / crop.Width;
+        double angle = 0, zoom = 1, shear = 0, tx = 0, ty = 0;
+        bool flipX = false, flipY = false;
+        if (augment)
+        {
+            var o = Options;
+            if (PixelAugment.Happens(random, o.RotationProbability)) angle = PixelAugment.Uniform(random, -o.MaxRotationDegrees, o.MaxRotationDegrees) * Math.PI / 180;
+            if (PixelAugment.Happens(random, o.ScaleProbability)) zoom = Math.Exp(PixelAugment.Uniform(random, Math.Log(o.MinScale), Math.Log(o.MaxScale)));
+            if (PixelAugment.Happens(random, o.TranslateProbability))
+            {
+                tx = PixelAugment.Uniform(random, -o.MaxTranslate, o.MaxTranslate) * Width;
+                ty = PixelAugment.Uniform(random, -o.MaxTranslate, o.MaxTranslate) * Height;
+            }
+            if (PixelAugment.Happens(random, o.ShearProbability)) shear = Math.Tan(PixelAugment.Uniform(random, -o.MaxShearDegrees, o.MaxShearDegrees) * Math.PI / 180);
+            flipX = PixelAugment.Happens(random, o.HorizontalFlipProbability);
+            flipY = PixelAugment.Happens(random, o.VerticalFlipProbability);
+        }
+        double cos = Math.Cos(angle), sin = Math.Sin(angle), s = fit * zoom;
+        var map = new AffineTransform(1, 0, -cx, 0, 1, -cy)
+            .Then(new AffineTransform(flipX ? -1 : 1, 0, 0, 0, flipY ? -1 : 1, 0))
+            .Then(new AffineTransform(s, s * shear, 0, 0, s, 0))
+            .Then(new AffineTransform(cos, -sin, 0, sin, cos, 0))
+            .Then(new AffineTransform(1, 0, Width / 2.0 + tx, 0, 1, Height / 2.0 + ty));
+        // Both flips together are a 180° turn: left stays left.
+        return (map, flipX ^ flipY);
+    }
+
+    private Keypoint[] MoveKeypoints(IReadOnlyList<Keypoint> keypoints, AffineTransform toSample, bool swap)
+    {
+        var moved = new Keypoint[keypoints.Count];
+        for (var i = 0; i < keypoints.Count; i++)
+        {
+            var k = keypoints[i];
+            var target = swap ? _flipIndex[i] : i;
+            if (!k.IsLabeled) { moved[target] = Keypoint.Missing; continue; }
+            var (x, y) = toSample.Apply(k.X, k.Y);
+            var inside = x >= 0 && y >= 0 && x < Width && y < Height;
+            moved[target] = new Keypoint(x, y, inside ? k.Visibility : Visibility.NotLabeled);
+        }
+        return moved;
+    }
+
+    /// <summary>A square crop around the box (or the whole photo), with the margin and the minimum size applied.</summary>
+    private BoundingBox CropBox(ScaledImage image, BoundingBox? box)
+    {
+        var toSource = image.FromSource.Inverse();
+        var (ax, ay) = toSource.Apply(0, 0);
+        var (bx, by) = toSource.Apply(image.Image.Width, image.Image.Height);
+        // Source coordinates start at (0, 0) by definition; only the photo's full-resolution size is needed.
+        return CropBox((Math.Abs(bx - ax), Math.Abs(by - ay)), box);
+    }
+
+    private BoundingBox CropBox((double Width, double Height) photo, BoundingBox? box)
+    {
+        // The whole photo needs no margin: there is nothing beyond it.
+        var b = box ?? new BoundingBox(0, 0, photo.Width, photo.Height);
+        var margin = box is null ? 0 : Options.CropMargin;
+        var longer = Math.Max(b.Width, b.Height);
+        var side = Math.Max(longer * (1 + 2 * margin), Options.MinCropFraction * Math.Max(photo.Width, photo.Height));
+        side = Math.Max(side, 1e-3);
+        return new BoundingBox(b.X + b.Width / 2 - side / 2, b.Y + b.Height / 2 - side / 2, side, side);
+    }
+
+    /// <summary>
+    /// Flipping a skeleton whose "left…"/"right…" keypoints have no swap pair would silently put left labels on the
+    /// right (the most reported flip bug in pose tools): refuse, and say how to fix it.
+    /// </summary>
+    private static void CheckFlipsCanSwap(Skeleton skeleton, AugmentationOptions options)
+    {
+        if (options.HorizontalFlipProbability == 0 && options.VerticalFlipProbability == 0) return;
+        var paired = skeleton.SwapPairs.SelectMany(p => new[] { p.Left, p.Right }).ToHashSet();
+        var unpaired = skeleton.Keypoints.Where((name, i) => !paired.Contains(i) &&
+            (name.Contains("left", StringComparison.OrdinalIgnoreCase) || name.Contains("right", StringComparison.OrdinalIgnoreCase))).ToArray();
+        if (unpaired.Length > 0)
+            throw new ArgumentException($"Flips are enabled but keypoint(s) {string.Join(", ", unpaired.Select(n => $"'{n}'"))} have no left/right swap pair, " +
+                "so a flip would mislabel them. Add the pairs (Skeleton.WithSwapPairs) or set HorizontalFlipProbability and VerticalFlipProbability to 0.", nameof(skeleton));
+    }
+
+    private void CheckCount(PoseInstance instance)
+    {
+        if (instance.Keypoints.Count != Skeleton.Count)
+            throw new ArgumentException($"The instance has {instance.Keypoints.Count} keypoints but the skeleton has {Skeleton.Count}.", nameof(instance));
+    }
+}
