@@ -1,0 +1,161 @@
+using System.Text.RegularExpressions;
+
+namespace NewtPose.Data;
+
+/// <summary>
+/// Left/right swap pairs: inferred from keypoint names, taken from a YOLO <c>flip_idx</c>, or given by the user — and
+/// checked against the labelled positions, because a wrong pair silently teaches a model to confuse left and right.
+/// </summary>
+public static partial class SwapPairs
+{
+    /// <summary>
+    /// Pairs found in the names: left/right (any case, anywhere), a lone L/R or l/r token (<c>ear_l</c>, <c>L_ear</c>,
+    /// <c>pawLH</c>), camel-case <c>earL</c>/<c>earR</c>. When the exact mirror name does not exist, names that differ
+    /// only in their digits match if exactly one does: lp-mirror-mouse numbers its paws 1–4, so <c>paw1LH</c> pairs with
+    /// <c>paw4RH</c>, not with a non-existent <c>paw1RH</c>. Each keypoint is in at most one pair.
+    /// </summary>
+    public static IReadOnlyList<SwapPair> InferFromNames(IReadOnlyList<string> names)
+    {
+        var index = new Dictionary<string, int>();
+        for (var i = 0; i < names.Count; i++) index[names[i]] = i;
+        var byDigitless = names.Select((n, i) => (Key: Digits().Replace(n, "#"), i)).GroupBy(x => x.Key)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.i).ToArray());
+        var partner = new int[names.Count];
+        Array.Fill(partner, -1);
+        var pairs = new List<SwapPair>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (partner[i] >= 0) continue;
+            foreach (var (candidate, isLeft) in Mirrors(names[i]))
+            {
+                var j = index.TryGetValue(candidate, out var exact) ? exact
+                    : byDigitless.TryGetValue(Digits().Replace(candidate, "#"), out var loose) && loose.Length == 1 ? loose[0] : -1;
+                if (j < 0 || j == i || partner[j] >= 0) continue;
+                partner[i] = j; partner[j] = i;
+                pairs.Add(isLeft ? new SwapPair(i, j) : new SwapPair(j, i));
+                break;
+            }
+        }
+        return pairs;
+    }
+
+    /// <summary>Pairs from a YOLO <c>flip_idx</c>; entries that are not mutual (not an involution) are left out and reported in <paramref name="warnings"/>.</summary>
+    public static IReadOnlyList<SwapPair> FromFlipIndex(IReadOnlyList<int> flip, IReadOnlyList<string> names, string file, List<string> warnings)
+    {
+        if (flip.Count != names.Count)
+        {
+            warnings.Add($"{file}: flip_idx has {flip.Count} entries for {names.Count} keypoints; it was ignored.");
+            return [];
+        }
+        var pairs = new List<SwapPair>();
+        var broken = new List<string>();
+        for (var i = 0; i < flip.Count; i++)
+        {
+            var j = flip[i];
+            if (j < 0 || j >= flip.Count || flip[j] != i) { broken.Add($"{i}->{j}"); continue; }
+            if (j > i) pairs.Add(new SwapPair(i, j));
+        }
+        if (broken.Count > 0)
+            warnings.Add($"{file}: flip_idx is not an involution (flipping twice must give the identity): {string.Join(", ", broken.Take(5))}; those entries were ignored.");
+        return pairs;
+    }
+
+    /// <summary>Parses user pairs "left_eye:right_eye,left_ear:right_ear" against the skeleton's names.</summary>
+    public static IReadOnlyList<SwapPair> Parse(string spec, Skeleton skeleton)
+    {
+        var pairs = new List<SwapPair>();
+        foreach (var item in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = item.Split(':', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2) throw new ArgumentException($"Swap pair '{item}' is not of the form left:right.");
+            int l = skeleton.IndexOf(parts[0]), r = skeleton.IndexOf(parts[1]);
+            if (l < 0 || r < 0) throw new ArgumentException($"Swap pair '{item}' names a keypoint not in the skeleton ({string.Join(", ", skeleton.Keypoints)}).");
+            pairs.Add(new SwapPair(l, r));
+        }
+        return pairs;
+    }
+
+    /// <summary>
+    /// Warnings for pairs whose labelled positions do not mirror across the body axis: the axis is the line through the
+    /// unpaired (midline) keypoints of each instance; a pair whose two points fall on the same side of it in most
+    /// instances is probably not a left/right pair (or the labels are swapped).
+    /// </summary>
+    public static IReadOnlyList<string> CheckMirroring(PoseDataset dataset)
+    {
+        var skeleton = dataset.Skeleton;
+        if (skeleton.SwapPairs.Count == 0) return [];
+        var paired = skeleton.SwapPairs.SelectMany(p => new[] { p.Left, p.Right }).ToHashSet();
+        var midline = Enumerable.Range(0, skeleton.Count).Where(i => !paired.Contains(i)).ToArray();
+        var sameSide = new int[skeleton.SwapPairs.Count];
+        var counted = new int[skeleton.SwapPairs.Count];
+        foreach (var instance in dataset.Instances)
+        {
+            if (!Axis(instance, midline, out var cx, out var cy, out var dx, out var dy)) continue;
+            for (var p = 0; p < skeleton.SwapPairs.Count; p++)
+            {
+                var l = instance.Keypoints[skeleton.SwapPairs[p].Left];
+                var r = instance.Keypoints[skeleton.SwapPairs[p].Right];
+                if (!l.IsLabeled || !r.IsLabeled) continue;
+                var sl = dx * (l.Y - cy) - dy * (l.X - cx);
+                var sr = dx * (r.Y - cy) - dy * (r.X - cx);
+                counted[p]++;
+                if (sl * sr > 0) sameSide[p]++;
+            }
+        }
+        var warnings = new List<string>();
+        for (var p = 0; p < sameSide.Length; p++)
+            if (counted[p] >= 3 && sameSide[p] * 2 > counted[p])
+                warnings.Add($"swap pair {skeleton.Keypoints[skeleton.SwapPairs[p].Left]}/{skeleton.Keypoints[skeleton.SwapPairs[p].Right]}: " +
+                    $"both points lie on the same side of the body axis in {sameSide[p]} of {counted[p]} instances; check that they are a left/right pair.");
+        return warnings;
+    }
+
+    // Principal direction of the labelled midline points (needs two that are apart).
+    private static bool Axis(PoseInstance instance, int[] midline, out double cx, out double cy, out double dx, out double dy)
+    {
+        cx = cy = dx = dy = 0;
+        var points = midline.Select(i => instance.Keypoints[i]).Where(k => k.IsLabeled).ToArray();
+        if (points.Length < 2) return false;
+        cx = points.Average(k => k.X); cy = points.Average(k => k.Y);
+        double sxx = 0, syy = 0, sxy = 0;
+        foreach (var k in points) { sxx += (k.X - cx) * (k.X - cx); syy += (k.Y - cy) * (k.Y - cy); sxy += (k.X - cx) * (k.Y - cy); }
+        if (sxx + syy < 1e-9) return false;
+        var angle = 0.5 * Math.Atan2(2 * sxy, sxx - syy);
+        dx = Math.Cos(angle); dy = Math.Sin(angle);
+        return true;
+    }
+
+    // Every name obtained by swapping one left/right marker, with whether the original was the left one.
+    private static IEnumerable<(string Name, bool IsLeft)> Mirrors(string name)
+    {
+        foreach (Match m in LeftRightWord().Matches(name))
+        {
+            var isLeft = m.Value.Equals("left", StringComparison.OrdinalIgnoreCase);
+            var swapped = isLeft ? "right" : "left";
+            swapped = m.Value.All(char.IsUpper) ? swapped.ToUpperInvariant() : char.IsUpper(m.Value[0]) ? char.ToUpperInvariant(swapped[0]) + swapped[1..] : swapped;
+            yield return (name[..m.Index] + swapped + name[(m.Index + m.Length)..], isLeft);
+        }
+        foreach (var regex in new[] { LoneLetter(), CamelLetter() })
+            foreach (Match m in regex.Matches(name))
+            {
+                var c = m.Value[0];
+                var isLeft = c is 'L' or 'l';
+                var swapped = c switch { 'L' => 'R', 'R' => 'L', 'l' => 'r', _ => 'l' };
+                yield return (name[..m.Index] + swapped + name[(m.Index + 1)..], isLeft);
+            }
+    }
+
+    [GeneratedRegex("left|right", RegexOptions.IgnoreCase)]
+    private static partial Regex LeftRightWord();
+
+    // L/R/l/r not glued to a preceding letter and not starting a lower-case word: "ear_l", "L_ear", "paw1LH".
+    [GeneratedRegex("(?<![A-Za-z])[LlRr](?![a-z])")]
+    private static partial Regex LoneLetter();
+
+    // Upper-case L/R ending a camel-case word: "earL", "pawLH" is handled above.
+    [GeneratedRegex("(?<=[a-z])[LR](?![a-z])")]
+    private static partial Regex CamelLetter();
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
+}
