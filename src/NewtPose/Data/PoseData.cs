@@ -93,7 +93,7 @@ public static class PoseData
 
     private static void Refuse(bool exists, string path, bool overwrite)
     {
-        if (exists && !overwrite) throw new IOException($"{path} already holds labels; choose another output or allow overwriting.");
+        if (exists && !overwrite) throw new IOException($"{path} already holds labels; choose another output or allow overwriting (newtpose convert --force).");
     }
 
     private static (int Copied, List<string> Missing) CopyImages(PoseDataset dataset, string outputRoot, IReadOnlyList<string> targets)

@@ -88,11 +88,13 @@ public static partial class SwapPairs
         var midline = Enumerable.Range(0, skeleton.Count).Where(i => !paired.Contains(i)).ToArray();
         var sameSide = new int[skeleton.SwapPairs.Count];
         var counted = new int[skeleton.SwapPairs.Count];
+        // Each pair is judged against the midline points that share most of its name ("_bot" points for a "_bot" pair):
+        // multi-view rigs label one animal in several views, each with its own axis.
+        var axes = skeleton.SwapPairs.Select(p => NearestByName(skeleton, p.Left, midline)).ToArray();
         foreach (var instance in dataset.Instances)
-        {
-            if (!Axis(instance, midline, out var cx, out var cy, out var dx, out var dy)) continue;
             for (var p = 0; p < skeleton.SwapPairs.Count; p++)
             {
+                if (!Axis(instance, axes[p], out var cx, out var cy, out var dx, out var dy)) continue;
                 var l = instance.Keypoints[skeleton.SwapPairs[p].Left];
                 var r = instance.Keypoints[skeleton.SwapPairs[p].Right];
                 if (!l.IsLabeled || !r.IsLabeled) continue;
@@ -101,13 +103,29 @@ public static partial class SwapPairs
                 counted[p]++;
                 if (sl * sr > 0) sameSide[p]++;
             }
-        }
         var warnings = new List<string>();
         for (var p = 0; p < sameSide.Length; p++)
             if (counted[p] >= 3 && sameSide[p] * 2 > counted[p])
                 warnings.Add($"swap pair {skeleton.Keypoints[skeleton.SwapPairs[p].Left]}/{skeleton.Keypoints[skeleton.SwapPairs[p].Right]}: " +
                     $"both points lie on the same side of the body axis in {sameSide[p]} of {counted[p]} instances; check that they are a left/right pair.");
         return warnings;
+    }
+
+    private static int[] NearestByName(Skeleton skeleton, int keypoint, int[] midline)
+    {
+        var name = skeleton.Keypoints[keypoint];
+        int Score(int i)
+        {
+            var other = skeleton.Keypoints[i];
+            int prefix = 0, suffix = 0;
+            while (prefix < Math.Min(name.Length, other.Length) && name[prefix] == other[prefix]) prefix++;
+            while (suffix < Math.Min(name.Length, other.Length) && name[^(suffix + 1)] == other[^(suffix + 1)]) suffix++;
+            return prefix + suffix;
+        }
+        var scored = midline.Select(i => (i, Score: Score(i))).ToArray();
+        var best = scored.Length == 0 ? 0 : scored.Max(x => x.Score);
+        var near = scored.Where(x => x.Score == best).Select(x => x.i).ToArray();
+        return best > 0 && near.Length >= 2 ? near : midline;
     }
 
     // Principal direction of the labelled midline points (needs two that are apart).

@@ -147,9 +147,12 @@ public static class DlcFormat
     {
         var parts = image.Path.Split('/');
         if (parts.Length == 3 && parts[0] == "labeled-data") return image.Path;
-        var video = parts.Length > 1 ? string.Join('_', parts[..^1]) : "images";
-        if (parts.Length > 1 && parts[0] == "labeled-data") video = string.Join('_', parts[1..^1]);
-        return $"labeled-data/{video}/{parts[^1]}";
+        // Folders that only say where a layout keeps images (YOLO's images/<split>/, DLC's labeled-data/) make no video name.
+        var folders = parts[..^1].AsEnumerable();
+        if (parts.Length > 2 && parts[0] == "images" && parts[1] is "train" or "val" or "test") folders = folders.Skip(2);
+        folders = folders.SkipWhile(f => f is "labeled-data" or "images");
+        var video = string.Join('_', folders);
+        return $"labeled-data/{(video.Length > 0 ? video : "images")}/{parts[^1]}";
     }
 
     private static void WriteConfig(PoseDataset dataset, string folder, string scorer, string[]? individuals)
@@ -171,5 +174,6 @@ public static class DlcFormat
         AtomicFile.WriteAllText(path, yaml.ToString());
     }
 
-    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    // Six decimals: far below a pixel, and no binary noise such as 77.250000168 from normalised sources.
+    private static string Number(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 }

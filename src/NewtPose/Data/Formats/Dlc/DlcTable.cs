@@ -116,6 +116,8 @@ internal sealed class DlcTable
     {
         var s = cell?.Trim() ?? "";
         if (s.Length == 0 || s.Equals("nan", StringComparison.OrdinalIgnoreCase)) return null;
+        if (s.TrimStart('+', '-').ToLowerInvariant() is "inf" or "infinity")
+            throw new DatasetFormatException(file, where, $"coordinate is not a finite number ({s}).");
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
             throw new DatasetFormatException(file, where, $"'{s}' is not a number.");
         if (!double.IsFinite(v)) throw new DatasetFormatException(file, where, $"coordinate is not a finite number ({s}).");

@@ -27,6 +27,11 @@ internal sealed class YoloConfig
         {
             throw new DatasetFormatException(file, $"line {e.Start.Line}, column {e.Start.Column}", $"invalid YAML: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this for some unterminated flow collections.
+            throw new DatasetFormatException(file, null, $"invalid YAML: {e.Message}");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
             throw new DatasetFormatException(file, null, "expected a YAML mapping (train, val, kpt_shape, ...).");
         string? Scalar(string key) => map.Children.TryGetValue(new YamlScalarNode(key), out var n) && n is YamlScalarNode s ? s.Value : null;
