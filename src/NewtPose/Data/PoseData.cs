@@ -60,6 +60,9 @@ public static class PoseData
     /// </summary>
     public static ConversionReport Save(PoseDataset dataset, string outputPath, LabelFormat format, bool overwrite = false)
     {
+        // Datasets built in code never went through a reader: check their image paths before anything is written.
+        for (var i = 0; i < dataset.Images.Count; i++)
+            DatasetPaths.CheckRelative(dataset.Images[i].Path, outputPath, $"image {i}");
         var losses = new List<string>();
         string labelPath, outputRoot;
         IReadOnlyList<string> targets;
