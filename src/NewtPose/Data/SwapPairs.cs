@@ -153,7 +153,7 @@ public static partial class SwapPairs
             swapped = m.Value.All(char.IsUpper) ? swapped.ToUpperInvariant() : char.IsUpper(m.Value[0]) ? char.ToUpperInvariant(swapped[0]) + swapped[1..] : swapped;
             yield return (name[..m.Index] + swapped + name[(m.Index + m.Length)..], isLeft);
         }
-        foreach (var regex in new[] { LoneLetter(), CamelLetter() })
+        foreach (var regex in new[] { LoneLetter(), CamelLetter(), SecondCapital() })
             foreach (Match m in regex.Matches(name))
             {
                 var c = m.Value[0];
@@ -173,6 +173,10 @@ public static partial class SwapPairs
     // Upper-case L/R ending a camel-case word: "earL", "pawLH" is handled above.
     [GeneratedRegex("(?<=[a-z])[LR](?![a-z])")]
     private static partial Regex CamelLetter();
+
+    // L/R as the second capital of a short code: "FL_toe"/"FR_toe", "HL"/"HR".
+    [GeneratedRegex("(?<=(?<![A-Za-z])[A-Z])[LR](?![a-z])")]
+    private static partial Regex SecondCapital();
 
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Digits();
