@@ -91,17 +91,22 @@ public static partial class SwapPairs
         // Each pair is judged against the midline points that share most of its name ("_bot" points for a "_bot" pair):
         // multi-view rigs label one animal in several views, each with its own axis.
         var axes = skeleton.SwapPairs.Select(p => NearestByName(skeleton, p.Left, midline)).ToArray();
+        // Pairs judged against the same midline points share one axis per instance.
+        var byAxis = Enumerable.Range(0, axes.Length).GroupBy(p => string.Join(',', axes[p])).Select(g => (Axis: axes[g.First()], Pairs: g.ToArray())).ToArray();
         foreach (var instance in dataset.Instances)
-            for (var p = 0; p < skeleton.SwapPairs.Count; p++)
+            foreach (var (axisPoints, pairs) in byAxis)
             {
-                if (!Axis(instance, axes[p], out var cx, out var cy, out var dx, out var dy)) continue;
-                var l = instance.Keypoints[skeleton.SwapPairs[p].Left];
-                var r = instance.Keypoints[skeleton.SwapPairs[p].Right];
-                if (!l.IsLabeled || !r.IsLabeled) continue;
-                var sl = dx * (l.Y - cy) - dy * (l.X - cx);
-                var sr = dx * (r.Y - cy) - dy * (r.X - cx);
-                counted[p]++;
-                if (sl * sr > 0) sameSide[p]++;
+                if (!Axis(instance, axisPoints, out var cx, out var cy, out var dx, out var dy)) continue;
+                foreach (var p in pairs)
+                {
+                    var l = instance.Keypoints[skeleton.SwapPairs[p].Left];
+                    var r = instance.Keypoints[skeleton.SwapPairs[p].Right];
+                    if (!l.IsLabeled || !r.IsLabeled) continue;
+                    var sl = dx * (l.Y - cy) - dy * (l.X - cx);
+                    var sr = dx * (r.Y - cy) - dy * (r.X - cx);
+                    counted[p]++;
+                    if (sl * sr > 0) sameSide[p]++;
+                }
             }
         var warnings = new List<string>();
         for (var p = 0; p < sameSide.Length; p++)
@@ -132,11 +137,18 @@ public static partial class SwapPairs
     private static bool Axis(PoseInstance instance, int[] midline, out double cx, out double cy, out double dx, out double dy)
     {
         cx = cy = dx = dy = 0;
-        var points = midline.Select(i => instance.Keypoints[i]).Where(k => k.IsLabeled).ToArray();
-        if (points.Length < 2) return false;
-        cx = points.Average(k => k.X); cy = points.Average(k => k.Y);
+        var n = 0;
+        foreach (var i in midline)
+            if (instance.Keypoints[i].IsLabeled) { cx += instance.Keypoints[i].X; cy += instance.Keypoints[i].Y; n++; }
+        if (n < 2) return false;
+        cx /= n; cy /= n;
         double sxx = 0, syy = 0, sxy = 0;
-        foreach (var k in points) { sxx += (k.X - cx) * (k.X - cx); syy += (k.Y - cy) * (k.Y - cy); sxy += (k.X - cx) * (k.Y - cy); }
+        foreach (var i in midline)
+        {
+            var k = instance.Keypoints[i];
+            if (!k.IsLabeled) continue;
+            sxx += (k.X - cx) * (k.X - cx); syy += (k.Y - cy) * (k.Y - cy); sxy += (k.X - cx) * (k.Y - cy);
+        }
         if (sxx + syy < 1e-9) return false;
         var angle = 0.5 * Math.Atan2(2 * sxy, sxx - syy);
         dx = Math.Cos(angle); dy = Math.Sin(angle);

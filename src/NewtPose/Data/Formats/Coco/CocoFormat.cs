@@ -166,11 +166,8 @@ public static class CocoFormat
                     if (j % 3 == 2)
                     {
                         var p = j / 3;
-                        var at = $"{where}, keypoint {p} '{skeleton.Keypoints[p]}'";
-                        KeypointChecks.Finite(values[0], values[1], path, at);
-                        var v = KeypointChecks.Visibility(values[2], path, at);
-                        keypoints[p] = v == Visibility.NotLabeled ? Keypoint.Missing : new Keypoint(values[0], values[1], v);
-                        KeypointChecks.InsideImage(keypoints[p], image.Width, image.Height, path, $"{at} (image '{image.Path}')");
+                        if (KeypointChecks.Check(values[0], values[1], values[2], image.Width, image.Height, out keypoints[p]) is { } problem)
+                            throw Error($"{where}, keypoint {p} '{skeleton.Keypoints[p]}' (image '{image.Path}')", problem);
                     }
                     j++;
                 }

@@ -72,7 +72,8 @@ public static class DlcFormat
                 var (width, height) = Size(Path.Combine(root, row.Path));
                 foreach (var instance in row.Instances)
                     for (var k = 0; k < instance.Keypoints.Count; k++)
-                        KeypointChecks.InsideImage(instance.Keypoints[k], width, height, t.File, $"line {row.Line}, bodypart '{skeleton.Keypoints[k]}'");
+                        if (KeypointChecks.OutsideProblem(instance.Keypoints[k], width, height) is { } problem)
+                            throw new DatasetFormatException(t.File, $"line {row.Line}, bodypart '{skeleton.Keypoints[k]}'", problem);
                 images.Add(new LabeledImage(row.Path, width, height, row.Instances));
             }
         }

@@ -94,11 +94,9 @@ public static class YoloFormat
             for (var p = 0; p < k; p++)
             {
                 double nx = values[5 + p * dims], ny = values[6 + p * dims];
-                var at = $"{where}, keypoint {p} '{config.Skeleton.Keypoints[p]}'";
-                var v = dims == 3 ? KeypointChecks.Visibility(values[7 + p * dims], file, at)
-                    : nx == 0 && ny == 0 ? Visibility.NotLabeled : Visibility.Visible;
-                keypoints[p] = v == Visibility.NotLabeled ? Keypoint.Missing : new Keypoint(nx * width, ny * height, v);
-                KeypointChecks.InsideImage(keypoints[p], width, height, file, at);
+                var v = dims == 3 ? values[7 + p * dims] : nx == 0 && ny == 0 ? 0 : 2;
+                if (KeypointChecks.Check(nx * width, ny * height, v, width, height, out keypoints[p]) is { } problem)
+                    throw new DatasetFormatException(file, $"{where}, keypoint {p} '{config.Skeleton.Keypoints[p]}'", problem);
             }
             var box = new BoundingBox((values[1] - values[3] / 2) * width, (values[2] - values[4] / 2) * height, values[3] * width, values[4] * height);
             var attributes = values[0] != 0 ? new Dictionary<string, string> { ["class"] = ((int)values[0]).ToString(CultureInfo.InvariantCulture) } : null;
