@@ -50,6 +50,8 @@ public class MalformedInputTests
     [InlineData("yolo_escaping_split", "data.yaml", "split '../../../outside/images'", "escapes the dataset folder")]
     [InlineData("yolo_bad_class", "a.txt", "line 1", "class 3 is not one of 0..0")]
     [InlineData("yolo_kpt_names_count", "data.yaml", "kpt_names", "2 names for kpt_shape K = 3")]
+    [InlineData("yolo_duplicate_kpt_names", "data.yaml", "kpt_names", "'snout' appears twice")]
+    [InlineData("coco_bad_swap_pair.json", "coco_bad_swap_pair.json", "categories[0].swap_pairs[0]", "naming two different keypoints")]
     public void Malformed_input_is_rejected_naming_file_place_and_problem(string fixture, string file, string? location, string problem)
     {
         var e = Assert.Throws<DatasetFormatException>(() => PoseData.Load(Fixture(fixture)));

@@ -90,7 +90,7 @@ public static class CocoFormat
                         {
                             var l = pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2 ? Array.IndexOf(names, pair[0].ToString()) : -1;
                             var r = l >= 0 ? Array.IndexOf(names, pair[1].ToString()) : -1;
-                            if (l < 0 || r < 0) throw Error($"{where}.swap_pairs[{p}]", "expected [left name, right name] naming two keypoints.");
+                            if (l < 0 || r < 0 || l == r) throw Error($"{where}.swap_pairs[{p}]", "expected [left name, right name] naming two different keypoints.");
                             pairs.Add(new SwapPair(l, r));
                             p++;
                         }

@@ -44,6 +44,8 @@ internal sealed class YoloConfig
         var classNames = Names(Node("names"));
         var names = KeypointNames(Node("kpt_names")) ?? Enumerable.Range(0, k).Select(i => $"kp{i}").ToList();
         if (names.Count != k) throw new DatasetFormatException(file, "kpt_names", $"{names.Count} names for kpt_shape K = {k}.");
+        var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new DatasetFormatException(file, "kpt_names", $"keypoint name '{duplicate.Key}' appears twice.");
         var warnings = new List<string>();
         var edges = new List<Edge>();
         if (Node("skeleton") is YamlSequenceNode sk)
