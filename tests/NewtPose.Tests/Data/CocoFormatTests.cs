@@ -66,4 +66,17 @@ public class CocoFormatTests
         Assert.Equal(Path.Combine(folder.Path, "images"), d.Root);
         Assert.Empty(DatasetPaths.MissingImageFiles(d));
     }
+
+    [Fact]
+    public void Image_sizes_left_out_by_a_tool_come_from_the_image_headers()
+    {
+        using var folder = new TempFolder();
+        folder.Png("a.png", 64, 48);
+        var path = folder.File("labels.json", """
+            {"images": [{"id": 1, "file_name": "a.png"}], "annotations": [],
+             "categories": [{"id": 1, "keypoints": ["snout"]}]}
+            """);
+        var image = PoseData.Load(path).Images.Single();
+        Assert.Equal((64, 48), (image.Width, image.Height));
+    }
 }

@@ -49,7 +49,19 @@ public static class CocoFormat
             var images = ReadImages(root);
             var byImage = ReadAnnotations(root, skeleton, categoryId, images);
             var labeled = images.Select(i => i.Image with { Instances = byImage.TryGetValue(i.Id, out var list) ? list : [] }).ToArray();
-            var dataset = new PoseDataset(skeleton, labeled, ImageRoot(labeled)) { Warnings = warnings };
+            var imageRoot = ImageRoot(labeled);
+            // Some tools leave width/height out: take them from the image header when the file is there.
+            for (var i = 0; i < labeled.Length; i++)
+                if ((labeled[i].Width <= 0 || labeled[i].Height <= 0) && File.Exists(Path.Combine(imageRoot, labeled[i].Path)))
+                {
+                    try
+                    {
+                        var (w, h) = NewtPose.Imaging.ImageLoader.ReadSize(Path.Combine(imageRoot, labeled[i].Path));
+                        labeled[i] = labeled[i] with { Width = w, Height = h };
+                    }
+                    catch (InvalidDataException) { }
+                }
+            var dataset = new PoseDataset(skeleton, labeled, imageRoot) { Warnings = warnings };
             return dataset;
         }
 
