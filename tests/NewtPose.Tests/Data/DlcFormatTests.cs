@@ -92,13 +92,32 @@ public class DlcFormatTests
         Assert.Equal(dataset.Instances.Count(i => i.LabeledCount > 0), PoseData.Load(Path.Combine(folder.Path, "dlc")).Instances.Count());
     }
 
-    [Fact]
-    public void H5_files_are_refused_with_a_clear_reason()
+    [Theory]
+    [InlineData("CollectedData_fixed3.h5")]
+    [InlineData("CollectedData_fixed1.h5")]
+    public void Reads_h5_in_pandas_fixed_storage_with_either_index_layout(string name)
     {
+        var d = PoseData.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "dlc_h5", name));
+        Assert.Equal(["snout", "left_eye", "right_eye"], d.Skeleton.Keypoints);
+        Assert.Equal(["labeled-data/vid1/img001.png", "labeled-data/vid1/img002.png"], d.Images.Select(i => i.Path));
+        var first = d.Images[0].Instances.Single();
+        Assert.Equal(new Keypoint(10.5, 20.25, Visibility.Visible), first.Keypoints[0]);
+        Assert.False(first.Keypoints[1].IsLabeled);
+        Assert.Equal(new Keypoint(30, 40, Visibility.Visible), first.Keypoints[2]);
+        Assert.Equal(new Keypoint(5, 6, Visibility.Visible), d.Images[1].Instances.Single().Keypoints[2]);
+        Assert.Equal([new SwapPair(1, 2)], d.Skeleton.SwapPairs);
+    }
+
+    [Fact]
+    public void H5_in_table_storage_and_non_hdf5_files_are_refused_with_a_clear_reason()
+    {
+        var table = Path.Combine(AppContext.BaseDirectory, "Fixtures", "dlc_h5", "CollectedData_table1.h5");
+        var e = Assert.Throws<DatasetFormatException>(() => PoseData.Load(table));
+        Assert.Contains("CollectedData_table1.h5: /df_with_missing: pandas 'table' storage is not read yet", e.Message);
         using var folder = new TempFolder();
-        var h5 = folder.File("CollectedData_me.h5", "not really hdf5");
-        var e = Assert.Throws<DatasetFormatException>(() => PoseData.Load(h5));
+        var fake = folder.File("CollectedData_me.h5", "not really hdf5");
+        e = Assert.Throws<DatasetFormatException>(() => PoseData.Load(fake));
         Assert.Contains("CollectedData_me.h5", e.Message);
-        Assert.Contains(".h5 labels are not read yet", e.Message);
+        Assert.Contains("not a readable HDF5 file", e.Message);
     }
 }

@@ -24,10 +24,8 @@ public static class DlcFormat
     {
         if (Directory.Exists(path)) return ReadProject(path);
         if (!File.Exists(path)) throw new DatasetFormatException(path, null, "file not found.");
-        if (Path.GetExtension(path).Equals(".h5", StringComparison.OrdinalIgnoreCase))
-            throw new DatasetFormatException(path, null, "DeepLabCut .h5 labels are not read yet; read the CollectedData_*.csv DeepLabCut writes beside it.");
         var root = ProjectRoot(path);
-        var table = DlcTable.Parse(path);
+        var table = Path.GetExtension(path).Equals(".h5", StringComparison.OrdinalIgnoreCase) ? DlcH5.Parse(path) : DlcTable.Parse(path);
         return Build(root, [table]);
     }
 

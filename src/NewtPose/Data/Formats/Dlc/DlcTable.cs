@@ -14,9 +14,11 @@ internal sealed class DlcTable
 
     private sealed record Column(int Index, string Individual, string Bodypart, string Coord);
 
-    public static DlcTable Parse(string file)
+    public static DlcTable Parse(string file) => Parse(file, System.IO.File.ReadAllLines(file));
+
+    /// <summary>Parses CSV lines; the H5 reader hands over the same table as lines, so both share every check.</summary>
+    public static DlcTable Parse(string file, string[] lines)
     {
-        var lines = System.IO.File.ReadAllLines(file);
         DatasetFormatException Error(int line, string problem) => new(file, $"line {line}", problem);
         if (lines.Length == 0 || !DlcCsv.Split(lines[0])[0].Trim().Equals("scorer", StringComparison.OrdinalIgnoreCase))
             throw new DatasetFormatException(file, "line 1", "expected the DeepLabCut header row starting with 'scorer'.");
