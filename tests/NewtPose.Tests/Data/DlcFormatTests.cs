@@ -109,6 +109,19 @@ public class DlcFormatTests
     }
 
     [Fact]
+    public void A_project_whose_video_folder_holds_only_the_h5_is_read()
+    {
+        using var folder = new TempFolder();
+        var target = folder.File("labeled-data/vid1/CollectedData_me.h5");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "dlc_h5", "CollectedData_fixed3.h5"), target);
+        folder.File("config.yaml", "Task: t\n");
+        var d = PoseData.Load(folder.Path);
+        Assert.Equal(LabelFormat.Dlc, PoseData.Detect(folder.Path));
+        Assert.Equal(folder.Path, d.Root);
+        Assert.Equal(2, d.Images.Count);
+    }
+
+    [Fact]
     public void H5_in_table_storage_and_non_hdf5_files_are_refused_with_a_clear_reason()
     {
         var table = Path.Combine(AppContext.BaseDirectory, "Fixtures", "dlc_h5", "CollectedData_table1.h5");

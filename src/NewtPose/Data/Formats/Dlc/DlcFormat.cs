@@ -16,6 +16,8 @@ namespace NewtPose.Data.Formats.Dlc;
 /// <para>DeepLabCut has no visibility flag: a labelled point reads as v = 2; writing v = 1 gives a labelled point and a
 /// line in the <see cref="ConversionReport"/>. Rows shorter than the header (trailing cells left off) are padded with
 /// "not labelled" and warned about; longer rows are an error. Image sizes come from the image files' headers.</para>
+/// <para><c>CollectedData_*.h5</c> in pandas "fixed" storage is read too (<see cref="DlcH5"/>); a project folder uses the
+/// .h5 of a video folder only when it holds no CSV. Writing produces CSV only.</para>
 /// </summary>
 public static class DlcFormat
 {
@@ -31,14 +33,19 @@ public static class DlcFormat
 
     private static PoseDataset ReadProject(string folder)
     {
-        var files = Directory.GetFiles(folder, "CollectedData*.csv").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        // Per folder the CSV, or the .h5 when DeepLabCut left no CSV there.
+        static IEnumerable<string> Labels(string dir)
+        {
+            var csv = Directory.GetFiles(dir, "CollectedData*.csv");
+            return (csv.Length > 0 ? csv : Directory.GetFiles(dir, "CollectedData*.h5")).OrderBy(f => f, StringComparer.Ordinal);
+        }
+        var files = Labels(folder).ToList();
         var labeled = Path.Combine(folder, "labeled-data");
         if (Directory.Exists(labeled))
-            files.AddRange(Directory.GetDirectories(labeled).OrderBy(d => d, StringComparer.Ordinal)
-                .SelectMany(d => Directory.GetFiles(d, "CollectedData*.csv").OrderBy(f => f, StringComparer.Ordinal)));
+            files.AddRange(Directory.GetDirectories(labeled).OrderBy(d => d, StringComparer.Ordinal).SelectMany(Labels));
         if (files.Count == 0)
-            throw new DatasetFormatException(folder, null, "no CollectedData*.csv found in the folder or in labeled-data/*/ (is this a DeepLabCut project?).");
-        return Build(Path.GetFullPath(folder), files.Select(DlcTable.Parse).ToArray());
+            throw new DatasetFormatException(folder, null, "no CollectedData*.csv or .h5 found in the folder or in labeled-data/*/ (is this a DeepLabCut project?).");
+        return Build(Path.GetFullPath(folder), files.Select(f => f.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) ? DlcH5.Parse(f) : DlcTable.Parse(f)).ToArray());
     }
 
     /// <summary>The folder holding labeled-data/ when the CSV sits in labeled-data/&lt;video&gt;/, else the CSV's folder.</summary>
