@@ -16,7 +16,7 @@ namespace NewtPose.Data.Formats.Dlc;
 /// <para>DeepLabCut has no visibility flag: a labelled point reads as v = 2; writing v = 1 gives a labelled point and a
 /// line in the <see cref="ConversionReport"/>. Rows shorter than the header (trailing cells left off) are padded with
 /// "not labelled" and warned about; longer rows are an error. Image sizes come from the image files' headers.</para>
-/// <para><c>CollectedData_*.h5</c> in pandas "fixed" storage is read too (<see cref="DlcH5"/>); a project folder uses the
+/// <para><c>CollectedData_*.h5</c> in pandas "fixed" or "table" storage is read too (<see cref="DlcH5"/>); a project folder uses the
 /// .h5 of a video folder only when it holds no CSV. Writing produces CSV only.</para>
 /// </summary>
 public static class DlcFormat

@@ -9,9 +9,9 @@ namespace NewtPose.Data.Formats.Dlc;
 /// <c>keypoints</c>). In pandas "fixed" storage (<c>pandas_type = frame</c>, DeepLabCut's default) the column
 /// MultiIndex is <c>axis0_level{i}</c> (values) + <c>axis0_label{i}</c> (codes), the row index is <c>axis1</c> or
 /// <c>axis1_level{i}</c>/<c>axis1_label{i}</c>, and the numbers are <c>block0_values</c> (rows × columns, in the order
-/// of <c>block0_items_*</c>); NaN is "not labelled". In "table" storage (<c>frame_table</c>) the rows are one compound
-/// <c>table</c> dataset and the column names sit in pickled attributes: not read yet, the CSV DeepLabCut writes beside
-/// the .h5 holds the same labels. The table is turned into CSV lines and parsed by <see cref="DlcTable"/>, so a
+/// of <c>block0_items_*</c>); NaN is "not labelled". In "table" storage (<c>frame_table</c>, older DeepLabCut) the rows
+/// are one compound <c>table</c> dataset and the column names a text pickle in an attribute (see <see cref="TableLines"/>).
+/// The table is turned into CSV lines and parsed by <see cref="DlcTable"/>, so a
 /// problem in row r is reported at "line r + header rows", as in the equivalent CSV.
 /// </summary>
 internal static class DlcH5
@@ -30,8 +30,7 @@ internal static class DlcH5
                 ?? throw new DatasetFormatException(file, null, "no pandas DataFrame group in the file.");
             var where = "/" + group.Name;
             var type = group.AttributeExists("pandas_type") ? group.Attribute("pandas_type").Read<string>() : null;
-            if (type == "frame_table")
-                throw new DatasetFormatException(file, where, "pandas 'table' storage is not read yet; read the CollectedData_*.csv DeepLabCut writes beside it.");
+            if (type == "frame_table") return DlcTable.Parse(file, TableLines(group, file));
             if (type != "frame")
                 throw new DatasetFormatException(file, where, $"pandas_type is '{type}', expected a DataFrame ('frame').");
             if (group.AttributeExists("nblocks") && Convert.ToInt64(group.Attribute("nblocks").Read<long>()) != 1)
@@ -43,29 +42,73 @@ internal static class DlcH5
             var dims = values.Space.Dimensions;
             if (dims.Length != 2 || (int)dims[0] != rows.Length || (int)dims[1] != columns.Length)
                 throw new DatasetFormatException(file, $"{where}/block0_values", $"shape [{string.Join(", ", dims)}] does not match {rows.Length} rows x {columns.Length} columns.");
-            var numbers = values.Read<double[]>();
-
-            var lines = new List<string>();
-            foreach (var level in new[] { "scorer", "individuals", "bodyparts", "coords" })
-            {
-                var i = Array.IndexOf(columnNames, level);
-                if (i < 0) continue;
-                var index = rows.Length > 0 ? rows[0].Length : 1;
-                lines.Add(level + new string(',', index) + string.Join(',', columns.Select(c => DlcCsv.Quote(c[i]))));
-            }
-            if (!columnNames.Contains("scorer")) lines.Insert(0, "scorer," + string.Join(',', columns.Select(_ => "")));
-            for (var r = 0; r < rows.Length; r++)
-            {
-                var line = new StringBuilder(string.Join(',', rows[r].Select(DlcCsv.Quote)));
-                for (var c = 0; c < columns.Length; c++)
-                {
-                    var v = numbers[r * columns.Length + c];
-                    line.Append(',').Append(double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture));
-                }
-                lines.Add(line.ToString());
-            }
-            return DlcTable.Parse(file, lines.ToArray());
+            return DlcTable.Parse(file, Lines(columnNames, columns, rows, values.Read<double[]>()));
         }
+    }
+
+    /// <summary>
+    /// pandas "table" storage: one compound <c>table</c> dataset (an <c>index</c> field and a <c>values_block_0</c> array per
+    /// row) whose column tuples are a protocol-0 pickle in its <c>values_block_0_kind</c> attribute. DeepLabCut's level
+    /// names follow from the tuple length (scorer, [individuals,] bodyparts, coords).
+    /// </summary>
+    private static string[] TableLines(IH5Group group, string file)
+    {
+        var where = $"/{group.Name}/table";
+        var table = group.Dataset("table");
+        string[][] columns;
+        try
+        {
+            var kind = PickleText.Load(table.Attribute("values_block_0_kind").Read<string>()) as List<object?>
+                ?? throw new FormatException("not a list.");
+            columns = kind.Select(c => c is object?[] t ? t.Select(x => x?.ToString() ?? "").ToArray() : throw new FormatException("a column name is not a tuple.")).ToArray();
+        }
+        catch (Exception e) when (e is FormatException or KeyNotFoundException or InvalidCastException)
+        {
+            throw new DatasetFormatException(file, $"{where}.values_block_0_kind", $"cannot read the column names: {e.Message}");
+        }
+        string[] names = columns.FirstOrDefault()?.Length switch
+        {
+            3 => ["scorer", "bodyparts", "coords"],
+            4 => ["scorer", "individuals", "bodyparts", "coords"],
+            var n => throw new DatasetFormatException(file, $"{where}.values_block_0_kind", $"column tuples have {n} levels, expected 3 or 4 (scorer, [individuals,] bodyparts, coords)."),
+        };
+        var records = table.Read<Dictionary<string, object>[]>();
+        var rows = new string[records.Length][];
+        var numbers = new double[records.Length * columns.Length];
+        for (var r = 0; r < records.Length; r++)
+        {
+            var record = records[r];
+            if (!record.TryGetValue("index", out var index) || !record.TryGetValue("values_block_0", out var block) || block is not double[] values)
+                throw new DatasetFormatException(file, $"{where}[{r}]", "expected the fields 'index' and 'values_block_0' (numbers); several value blocks or a multi-level row index are not read.");
+            if (values.Length != columns.Length)
+                throw new DatasetFormatException(file, $"{where}[{r}]", $"{values.Length} values for {columns.Length} columns.");
+            rows[r] = [index?.ToString() ?? ""];
+            values.CopyTo(numbers, r * columns.Length);
+        }
+        return Lines(names, columns, rows, numbers);
+    }
+
+    private static string[] Lines(string[] columnNames, string[][] columns, string[][] rows, double[] numbers)
+    {
+        var lines = new List<string>();
+        var indexColumns = rows.Length > 0 ? rows[0].Length : 1;
+        foreach (var level in new[] { "scorer", "individuals", "bodyparts", "coords" })
+        {
+            var i = Array.IndexOf(columnNames, level);
+            if (i >= 0) lines.Add(level + new string(',', indexColumns) + string.Join(',', columns.Select(c => DlcCsv.Quote(c[i]))));
+        }
+        if (!columnNames.Contains("scorer")) lines.Insert(0, "scorer" + new string(',', indexColumns) + string.Join(',', columns.Select(_ => "")));
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var line = new StringBuilder(string.Join(',', rows[r].Select(DlcCsv.Quote)));
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var v = numbers[r * columns.Length + c];
+                line.Append(',').Append(double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture));
+            }
+            lines.Add(line.ToString());
+        }
+        return lines.ToArray();
     }
 
     /// <summary>A pandas MultiIndex stored as {prefix}_level{i} and {prefix}_label{i}: level names and one tuple per entry.</summary>
