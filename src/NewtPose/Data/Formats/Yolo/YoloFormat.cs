@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using NewtPose.Imaging;
 using NewtPose.IO;
-using YamlDotNet.RepresentationModel;
 
 namespace NewtPose.Data.Formats.Yolo;
 
