@@ -11,11 +11,13 @@ internal static class InspectCommand
     {
         var path = new Argument<string>("path") { Description = "A COCO .json, a DeepLabCut project folder or CollectedData CSV, or a YOLO data.yaml / folder." };
         var format = new Option<string?>("--format") { Description = "coco, dlc or yolo (default: detected from the path)." };
+        var swap = new Option<string?>("--swap-pairs") { Description = "Left/right pairs to use instead of the file's or the inferred ones: left:right,left:right." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of a table." };
         var command = new Command("inspect", "Summarise a labelled dataset: images, instances, keypoints, missing files, swap pairs, warnings.");
         command.Arguments.Add(path);
         command.Options.Add(format);
         command.Options.Add(json);
+        command.Options.Add(swap);
         command.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -25,7 +27,9 @@ internal static class InspectCommand
                 var input = parseResult.GetValue(path)!;
                 var given = parseResult.GetValue(format) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
                 var resolved = given ?? PoseData.Detect(input);
-                var summary = DatasetInspector.Inspect(PoseData.Load(input, resolved), resolved);
+                var dataset = PoseData.Load(input, resolved);
+                if (parseResult.GetValue(swap) is { } pairs) dataset = SwapPairs.Apply(dataset, SwapPairs.Parse(pairs, dataset.Skeleton));
+                var summary = DatasetInspector.Inspect(dataset, resolved);
                 output.WriteLine(parseResult.GetValue(json) ? summary.ToJson() : Table(summary));
                 return 0;
             }

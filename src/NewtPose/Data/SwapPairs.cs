@@ -75,6 +75,16 @@ public static partial class SwapPairs
         return pairs;
     }
 
+    /// <summary>The dataset with the user's pairs instead of the file's or the inferred ones, its pair warnings redone.</summary>
+    public static PoseDataset Apply(PoseDataset dataset, IReadOnlyList<SwapPair> pairs)
+    {
+        var updated = dataset with { Skeleton = dataset.Skeleton.WithSwapPairs(pairs) };
+        var others = dataset.Warnings.Where(w => !w.StartsWith(PairWarningPrefix, StringComparison.Ordinal));
+        return updated with { Warnings = others.Concat(CheckMirroring(updated)).ToArray() };
+    }
+
+    private const string PairWarningPrefix = "swap pair ";
+
     /// <summary>
     /// Warnings for pairs whose labelled positions do not mirror across the body axis: the axis is the line through the
     /// unpaired (midline) keypoints of each instance; a pair whose two points fall on the same side of it in most
@@ -111,7 +121,7 @@ public static partial class SwapPairs
         var warnings = new List<string>();
         for (var p = 0; p < sameSide.Length; p++)
             if (counted[p] >= 3 && sameSide[p] * 2 > counted[p])
-                warnings.Add($"swap pair {skeleton.Keypoints[skeleton.SwapPairs[p].Left]}/{skeleton.Keypoints[skeleton.SwapPairs[p].Right]}: " +
+                warnings.Add($"{PairWarningPrefix}{skeleton.Keypoints[skeleton.SwapPairs[p].Left]}/{skeleton.Keypoints[skeleton.SwapPairs[p].Right]}: " +
                     $"both points lie on the same side of the body axis in {sameSide[p]} of {counted[p]} instances; check that they are a left/right pair.");
         return warnings;
     }

@@ -85,4 +85,20 @@ public class DataCommandsTests
         Assert.Equal(1, bad.Exit);
         Assert.Contains("Fractions", bad.Error);
     }
+
+    [Fact]
+    public void User_swap_pairs_replace_the_inferred_ones_and_are_checked()
+    {
+        using var folder = new TempFolder();
+        var report = PoseData.Save(TestData.Newts(folder), Path.Combine(folder.Path, "src", "labels.json"), LabelFormat.Coco);
+        var (exit, output, _) = CliRunner.Run("inspect", report.OutputPath, "--json", "--swap-pairs", "left_hand:right_hand");
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var pairs = json.RootElement.GetProperty("swap_pairs");
+        Assert.Equal(1, pairs.GetArrayLength());
+        Assert.Equal("left_hand", pairs[0][0].GetString());
+        var bad = CliRunner.Run("inspect", report.OutputPath, "--swap-pairs", "left_hand:tail");
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("not in the skeleton", bad.Error);
+    }
 }
