@@ -79,4 +79,13 @@ public class CocoFormatTests
         var image = PoseData.Load(path).Images.Single();
         Assert.Equal((64, 48), (image.Width, image.Height));
     }
+
+    [Fact]
+    public void A_byte_order_mark_is_accepted()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("labels.json");
+        File.WriteAllText(path, Quirky, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(3, PoseData.Load(path).Images.Count);
+    }
 }

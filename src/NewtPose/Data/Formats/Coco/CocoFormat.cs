@@ -29,7 +29,10 @@ public static class CocoFormat
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true });
+            var bytes = File.ReadAllBytes(path);
+            // Windows tools often start the file with a UTF-8 byte order mark, which the JSON reader does not skip.
+            var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            document = JsonDocument.Parse(bytes.AsMemory(start), new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
