@@ -8,5 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         Commands.DoctorCommand.Create(),
+        Commands.InspectCommand.Create(),
+        Commands.ConvertCommand.Create(),
+        Commands.SplitCommand.Create(),
     ];
 }

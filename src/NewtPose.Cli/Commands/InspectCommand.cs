@@ -1,0 +1,70 @@
+using System.CommandLine;
+using NewtPose.Data;
+using NewtPose.Data.Inspection;
+
+namespace NewtPose.Cli.Commands;
+
+/// <summary>`newtpose inspect PATH [--format F] [--json]`: what a label file holds, and everything wrong with it.</summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "A COCO .json, a DeepLabCut project folder or CollectedData CSV, or a YOLO data.yaml / folder." };
+        var format = new Option<string?>("--format") { Description = "coco, dlc or yolo (default: detected from the path)." };
+        var swap = new Option<string?>("--swap-pairs") { Description = "Left/right pairs to use instead of the file's or the inferred ones: left:right,left:right." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of a table." };
+        var command = new Command("inspect", "Summarise a labelled dataset: images, instances, keypoints, missing files, swap pairs, warnings.");
+        command.Arguments.Add(path);
+        command.Options.Add(format);
+        command.Options.Add(json);
+        command.Options.Add(swap);
+        command.SetAction(parseResult =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            try
+            {
+                var input = parseResult.GetValue(path)!;
+                var given = parseResult.GetValue(format) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
+                var resolved = given ?? PoseData.Detect(input);
+                var dataset = PoseData.Load(input, resolved);
+                if (parseResult.GetValue(swap) is { } pairs) dataset = SwapPairs.Apply(dataset, SwapPairs.Parse(pairs, dataset.Skeleton));
+                var summary = DatasetInspector.Inspect(dataset, resolved);
+                output.WriteLine(parseResult.GetValue(json) ? summary.ToJson() : Table(summary));
+                return 0;
+            }
+            catch (Exception e) when (e is DatasetFormatException or ArgumentException or IOException)
+            {
+                error.WriteLine(e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static string Table(DatasetSummary s)
+    {
+        string Size(int[]? v) => v is null ? "unknown" : $"{v[0]}x{v[1]}";
+        var lines = new List<string>
+        {
+            $"format              {s.Format}",
+            $"root                {s.Root}",
+            $"images              {s.Images} ({s.LabeledImages} labelled, {s.MissingImageFiles} files missing)",
+            $"instances           {s.Instances}",
+            $"points              {s.LabeledPoints} labelled, {s.OccludedPoints} of them occluded, {s.MissingPoints} not labelled",
+            $"image sizes         {Size(s.ImageSizeMin)} .. {Size(s.ImageSizeMax)}",
+            $"swap pairs          {(s.SwapPairs.Count == 0 ? "none" : string.Join(", ", s.SwapPairs.Select(p => $"{p[0]}/{p[1]}")))}",
+            "",
+            "keypoint            labelled",
+        };
+        var width = Math.Max(20, s.Keypoints.Max(k => k.Length) + 2);
+        lines.AddRange(s.Keypoints.Select((k, i) => k.PadRight(width) + s.LabeledPerKeypoint[i]));
+        if (s.Warnings.Count > 0)
+        {
+            lines.Add("");
+            lines.Add($"warnings ({s.Warnings.Count})");
+            lines.AddRange(s.Warnings.Select(w => "  - " + w));
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,32 @@
+namespace NewtPose.Data;
+
+/// <summary>The label file formats NewtPose reads and writes.</summary>
+public enum LabelFormat
+{
+    /// <summary>COCO keypoint JSON (one <c>.json</c> file).</summary>
+    Coco,
+    /// <summary>DeepLabCut: a project folder, <c>CollectedData_*.csv</c> or <c>.h5</c>.</summary>
+    Dlc,
+    /// <summary>YOLO pose (Ultralytics): <c>data.yaml</c> plus one <c>.txt</c> per image.</summary>
+    Yolo,
+}
+
+/// <summary>Parses and names formats the way the CLI and the JSON summary spell them (coco, dlc, yolo).</summary>
+public static class LabelFormatNames
+{
+    public static string Name(this LabelFormat format) => format switch
+    {
+        LabelFormat.Coco => "coco",
+        LabelFormat.Dlc => "dlc",
+        LabelFormat.Yolo => "yolo",
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    public static LabelFormat Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "coco" => LabelFormat.Coco,
+        "dlc" or "deeplabcut" => LabelFormat.Dlc,
+        "yolo" or "ultralytics" => LabelFormat.Yolo,
+        _ => throw new ArgumentException($"Unknown label format '{name}': expected coco, dlc or yolo."),
+    };
+}

@@ -1,0 +1,205 @@
+using System.Text.RegularExpressions;
+
+namespace NewtPose.Data;
+
+/// <summary>
+/// Left/right swap pairs: inferred from keypoint names, taken from a YOLO <c>flip_idx</c>, or given by the user — and
+/// checked against the labelled positions, because a wrong pair silently teaches a model to confuse left and right.
+/// </summary>
+public static partial class SwapPairs
+{
+    /// <summary>
+    /// Pairs found in the names: left/right (any case, anywhere), a lone L/R or l/r token (<c>ear_l</c>, <c>L_ear</c>,
+    /// <c>pawLH</c>), camel-case <c>earL</c>/<c>earR</c>. When the exact mirror name does not exist, names that differ
+    /// only in their digits match if exactly one does: lp-mirror-mouse numbers its paws 1–4, so <c>paw1LH</c> pairs with
+    /// <c>paw4RH</c>, not with a non-existent <c>paw1RH</c>. Each keypoint is in at most one pair.
+    /// </summary>
+    public static IReadOnlyList<SwapPair> InferFromNames(IReadOnlyList<string> names)
+    {
+        var index = new Dictionary<string, int>();
+        for (var i = 0; i < names.Count; i++) index[names[i]] = i;
+        var byDigitless = names.Select((n, i) => (Key: Digits().Replace(n, "#"), i)).GroupBy(x => x.Key)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.i).ToArray());
+        var partner = new int[names.Count];
+        Array.Fill(partner, -1);
+        var pairs = new List<SwapPair>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (partner[i] >= 0) continue;
+            foreach (var (candidate, isLeft) in Mirrors(names[i]))
+            {
+                var j = index.TryGetValue(candidate, out var exact) ? exact
+                    : byDigitless.TryGetValue(Digits().Replace(candidate, "#"), out var loose) && loose.Length == 1 ? loose[0] : -1;
+                if (j < 0 || j == i || partner[j] >= 0) continue;
+                partner[i] = j; partner[j] = i;
+                pairs.Add(isLeft ? new SwapPair(i, j) : new SwapPair(j, i));
+                break;
+            }
+        }
+        return pairs;
+    }
+
+    /// <summary>Pairs from a YOLO <c>flip_idx</c>; entries that are not mutual (not an involution) are left out and reported in <paramref name="warnings"/>.</summary>
+    public static IReadOnlyList<SwapPair> FromFlipIndex(IReadOnlyList<int> flip, IReadOnlyList<string> names, string file, List<string> warnings)
+    {
+        if (flip.Count != names.Count)
+        {
+            warnings.Add($"{file}: flip_idx has {flip.Count} entries for {names.Count} keypoints; it was ignored.");
+            return [];
+        }
+        var pairs = new List<SwapPair>();
+        var broken = new List<string>();
+        for (var i = 0; i < flip.Count; i++)
+        {
+            var j = flip[i];
+            if (j < 0 || j >= flip.Count || flip[j] != i) { broken.Add($"{i}->{j}"); continue; }
+            if (j > i) pairs.Add(new SwapPair(i, j));
+        }
+        if (broken.Count > 0)
+            warnings.Add($"{file}: flip_idx is not an involution (flipping twice must give the identity): {string.Join(", ", broken.Take(5))}; those entries were ignored.");
+        return pairs;
+    }
+
+    /// <summary>Parses user pairs "left_eye:right_eye,left_ear:right_ear" against the skeleton's names.</summary>
+    public static IReadOnlyList<SwapPair> Parse(string spec, Skeleton skeleton)
+    {
+        var pairs = new List<SwapPair>();
+        foreach (var item in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = item.Split(':', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2) throw new ArgumentException($"Swap pair '{item}' is not of the form left:right.");
+            int l = skeleton.IndexOf(parts[0]), r = skeleton.IndexOf(parts[1]);
+            if (l < 0 || r < 0) throw new ArgumentException($"Swap pair '{item}' names a keypoint not in the skeleton ({string.Join(", ", skeleton.Keypoints)}).");
+            pairs.Add(new SwapPair(l, r));
+        }
+        return pairs;
+    }
+
+    /// <summary>The dataset with the user's pairs instead of the file's or the inferred ones, its pair warnings redone.</summary>
+    public static PoseDataset Apply(PoseDataset dataset, IReadOnlyList<SwapPair> pairs)
+    {
+        var updated = dataset with { Skeleton = dataset.Skeleton.WithSwapPairs(pairs) };
+        var others = dataset.Warnings.Where(w => !w.StartsWith(PairWarningPrefix, StringComparison.Ordinal));
+        return updated with { Warnings = others.Concat(CheckMirroring(updated)).ToArray() };
+    }
+
+    private const string PairWarningPrefix = "swap pair ";
+
+    /// <summary>
+    /// Warnings for pairs whose labelled positions do not mirror across the body axis: the axis is the line through the
+    /// unpaired (midline) keypoints of each instance; a pair whose two points fall on the same side of it in most
+    /// instances is probably not a left/right pair (or the labels are swapped).
+    /// </summary>
+    public static IReadOnlyList<string> CheckMirroring(PoseDataset dataset)
+    {
+        var skeleton = dataset.Skeleton;
+        if (skeleton.SwapPairs.Count == 0) return [];
+        var paired = skeleton.SwapPairs.SelectMany(p => new[] { p.Left, p.Right }).ToHashSet();
+        var midline = Enumerable.Range(0, skeleton.Count).Where(i => !paired.Contains(i)).ToArray();
+        var sameSide = new int[skeleton.SwapPairs.Count];
+        var counted = new int[skeleton.SwapPairs.Count];
+        // Each pair is judged against the midline points that share most of its name ("_bot" points for a "_bot" pair):
+        // multi-view rigs label one animal in several views, each with its own axis.
+        var axes = skeleton.SwapPairs.Select(p => NearestByName(skeleton, p.Left, midline)).ToArray();
+        // Pairs judged against the same midline points share one axis per instance.
+        var byAxis = Enumerable.Range(0, axes.Length).GroupBy(p => string.Join(',', axes[p])).Select(g => (Axis: axes[g.First()], Pairs: g.ToArray())).ToArray();
+        foreach (var instance in dataset.Instances)
+            foreach (var (axisPoints, pairs) in byAxis)
+            {
+                if (!Axis(instance, axisPoints, out var cx, out var cy, out var dx, out var dy)) continue;
+                foreach (var p in pairs)
+                {
+                    var l = instance.Keypoints[skeleton.SwapPairs[p].Left];
+                    var r = instance.Keypoints[skeleton.SwapPairs[p].Right];
+                    if (!l.IsLabeled || !r.IsLabeled) continue;
+                    var sl = dx * (l.Y - cy) - dy * (l.X - cx);
+                    var sr = dx * (r.Y - cy) - dy * (r.X - cx);
+                    counted[p]++;
+                    if (sl * sr > 0) sameSide[p]++;
+                }
+            }
+        var warnings = new List<string>();
+        for (var p = 0; p < sameSide.Length; p++)
+            if (counted[p] >= 3 && sameSide[p] * 2 > counted[p])
+                warnings.Add($"{PairWarningPrefix}{skeleton.Keypoints[skeleton.SwapPairs[p].Left]}/{skeleton.Keypoints[skeleton.SwapPairs[p].Right]}: " +
+                    $"both points lie on the same side of the body axis in {sameSide[p]} of {counted[p]} instances; check that they are a left/right pair.");
+        return warnings;
+    }
+
+    private static int[] NearestByName(Skeleton skeleton, int keypoint, int[] midline)
+    {
+        var name = skeleton.Keypoints[keypoint];
+        int Score(int i)
+        {
+            var other = skeleton.Keypoints[i];
+            int prefix = 0, suffix = 0;
+            while (prefix < Math.Min(name.Length, other.Length) && name[prefix] == other[prefix]) prefix++;
+            while (suffix < Math.Min(name.Length, other.Length) && name[^(suffix + 1)] == other[^(suffix + 1)]) suffix++;
+            return prefix + suffix;
+        }
+        var scored = midline.Select(i => (i, Score: Score(i))).ToArray();
+        var best = scored.Length == 0 ? 0 : scored.Max(x => x.Score);
+        var near = scored.Where(x => x.Score == best).Select(x => x.i).ToArray();
+        return best > 0 && near.Length >= 2 ? near : midline;
+    }
+
+    // Principal direction of the labelled midline points (needs two that are apart).
+    private static bool Axis(PoseInstance instance, int[] midline, out double cx, out double cy, out double dx, out double dy)
+    {
+        cx = cy = dx = dy = 0;
+        var n = 0;
+        foreach (var i in midline)
+            if (instance.Keypoints[i].IsLabeled) { cx += instance.Keypoints[i].X; cy += instance.Keypoints[i].Y; n++; }
+        if (n < 2) return false;
+        cx /= n; cy /= n;
+        double sxx = 0, syy = 0, sxy = 0;
+        foreach (var i in midline)
+        {
+            var k = instance.Keypoints[i];
+            if (!k.IsLabeled) continue;
+            sxx += (k.X - cx) * (k.X - cx); syy += (k.Y - cy) * (k.Y - cy); sxy += (k.X - cx) * (k.Y - cy);
+        }
+        if (sxx + syy < 1e-9) return false;
+        var angle = 0.5 * Math.Atan2(2 * sxy, sxx - syy);
+        dx = Math.Cos(angle); dy = Math.Sin(angle);
+        return true;
+    }
+
+    // Every name obtained by swapping one left/right marker, with whether the original was the left one.
+    private static IEnumerable<(string Name, bool IsLeft)> Mirrors(string name)
+    {
+        foreach (Match m in LeftRightWord().Matches(name))
+        {
+            var isLeft = m.Value.Equals("left", StringComparison.OrdinalIgnoreCase);
+            var swapped = isLeft ? "right" : "left";
+            swapped = m.Value.All(char.IsUpper) ? swapped.ToUpperInvariant() : char.IsUpper(m.Value[0]) ? char.ToUpperInvariant(swapped[0]) + swapped[1..] : swapped;
+            yield return (name[..m.Index] + swapped + name[(m.Index + m.Length)..], isLeft);
+        }
+        foreach (var regex in new[] { LoneLetter(), CamelLetter(), SecondCapital() })
+            foreach (Match m in regex.Matches(name))
+            {
+                var c = m.Value[0];
+                var isLeft = c is 'L' or 'l';
+                var swapped = c switch { 'L' => 'R', 'R' => 'L', 'l' => 'r', _ => 'l' };
+                yield return (name[..m.Index] + swapped + name[(m.Index + 1)..], isLeft);
+            }
+    }
+
+    [GeneratedRegex("left|right", RegexOptions.IgnoreCase)]
+    private static partial Regex LeftRightWord();
+
+    // L/R/l/r not glued to a preceding letter and not starting a lower-case word: "ear_l", "L_ear", "paw1LH".
+    [GeneratedRegex("(?<![A-Za-z])[LlRr](?![a-z])")]
+    private static partial Regex LoneLetter();
+
+    // Upper-case L/R ending a camel-case word: "earL", "pawLH" is handled above.
+    [GeneratedRegex("(?<=[a-z])[LR](?![a-z])")]
+    private static partial Regex CamelLetter();
+
+    // L/R as the second capital of a short code: "FL_toe"/"FR_toe", "HL"/"HR".
+    [GeneratedRegex("(?<=(?<![A-Za-z])[A-Z])[LR](?![a-z])")]
+    private static partial Regex SecondCapital();
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
+}
