@@ -1,0 +1,97 @@
+using NewtPose.Data;
+using SkiaSharp;
+
+namespace NewtPose.Synthesis;
+
+/// <summary>Photo: a realistic belly photo. Parts: flat colours per anatomical part (see <see cref="NewtParts"/>), no
+/// effects, no antialiasing — for checking that keypoints land on the anatomy they name.</summary>
+public enum NewtRenderMode { Photo, Parts }
+
+/// <summary>The flat colours of <see cref="NewtRenderMode.Parts"/>.</summary>
+public static class NewtParts
+{
+    public static readonly SKColor Background = new(0, 0, 0);
+    public static readonly SKColor Head = new(255, 0, 0);
+    public static readonly SKColor Trunk = new(0, 255, 0);
+    public static readonly SKColor Tail = new(0, 0, 255);
+    public static readonly SKColor Cloaca = new(255, 255, 0);
+    public static readonly SKColor LeftForelimb = new(255, 0, 255);
+    public static readonly SKColor RightForelimb = new(0, 255, 255);
+    public static readonly SKColor LeftHindlimb = new(255, 128, 0);
+    public static readonly SKColor RightHindlimb = new(128, 0, 255);
+
+    public static SKColor Limb(bool fore, int side) => fore ? (side > 0 ? LeftForelimb : RightForelimb) : (side > 0 ? LeftHindlimb : RightHindlimb);
+}
+
+/// <summary>A rendered photo (RGBA, opaque) and its exact labels.</summary>
+public sealed class RenderedNewt(SKBitmap bitmap, PoseInstance instance) : IDisposable
+{
+    public SKBitmap Bitmap { get; } = bitmap;
+    public PoseInstance Instance { get; } = instance;
+
+    /// <summary>JPEG bytes (SkiaSharp's encoder is deterministic: same pixels and quality, same bytes).</summary>
+    public byte[] EncodeJpeg(int quality)
+    {
+        using var image = SKImage.FromBitmap(Bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
+        return data.ToArray();
+    }
+
+    public void Dispose() => Bitmap.Dispose();
+}
+
+/// <summary>Renders a <see cref="NewtScene"/> and labels it from the same geometry.</summary>
+public static class NewtRenderer
+{
+    public static RenderedNewt Render(NewtScene scene, NewtRenderMode mode = NewtRenderMode.Photo)
+    {
+        var body = NewtBody.Build(scene);
+        var bitmap = new SKBitmap(new SKImageInfo(scene.Width, scene.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            if (mode == NewtRenderMode.Parts)
+            {
+                canvas.Clear(NewtParts.Background);
+                NewtPainter.PaintParts(canvas, body);
+            }
+            else
+            {
+                PhotoEffects.PaintBackground(canvas, scene);
+                NewtPainter.PaintShadow(canvas, body, scene.Conditions);
+                NewtPainter.PaintPhoto(canvas, body);
+            }
+        }
+        if (mode == NewtRenderMode.Photo) bitmap = PhotoEffects.Finish(bitmap, scene);
+        return new RenderedNewt(bitmap, Label(body, scene));
+    }
+
+    /// <summary>Keypoints with visibility as a labeller would mark them: out of frame → v=0; a limb point covered by
+    /// the body or tail → v=1; otherwise v=2. The box surrounds the whole animal (digits included) within the frame.</summary>
+    internal static PoseInstance Label(NewtBody body, NewtScene scene)
+    {
+        using var outline = body.Ribbon(0, 1, body.HalfWidth);
+        var points = body.Keypoints();
+        var keypoints = new Keypoint[points.Length];
+        for (var k = 0; k < points.Length; k++)
+        {
+            var p = points[k];
+            if (p.X < 0 || p.Y < 0 || p.X >= scene.Width || p.Y >= scene.Height) { keypoints[k] = Keypoint.Missing; continue; }
+            var covered = IsDistalLimbPoint(k) && outline.Contains(p.X, p.Y);
+            keypoints[k] = new Keypoint(p.X, p.Y, covered ? Visibility.Occluded : Visibility.Visible);
+        }
+        return new PoseInstance(keypoints, Box(body, outline, scene), scene.Individual.Id);
+    }
+
+    private static bool IsDistalLimbPoint(int k) => k is NewtSkeleton.LeftElbow or NewtSkeleton.RightElbow or NewtSkeleton.LeftForefoot
+        or NewtSkeleton.RightForefoot or NewtSkeleton.LeftKnee or NewtSkeleton.RightKnee or NewtSkeleton.LeftHindfoot or NewtSkeleton.RightHindfoot;
+
+    private static BoundingBox? Box(NewtBody body, SKPath outline, NewtScene scene)
+    {
+        var bounds = outline.Bounds;
+        foreach (var limb in body.Limbs)
+            foreach (var p in limb.DigitTips.Append(limb.Joint).Append(limb.Foot))
+                bounds.Union(new SKRect(p.X - limb.UpperWidth / 2, p.Y - limb.UpperWidth / 2, p.X + limb.UpperWidth / 2, p.Y + limb.UpperWidth / 2));
+        var clipped = SKRect.Intersect(bounds, new SKRect(0, 0, scene.Width, scene.Height));
+        return clipped.IsEmpty ? null : new BoundingBox(clipped.Left, clipped.Top, clipped.Width, clipped.Height);
+    }
+}
