@@ -19,9 +19,11 @@ public sealed class NewtBody
     // Landmarks along the spine, as fractions of the total length (great crested newt proportions: snout-vent ≈ half).
     public const float JawS = 0.085f, GularS = 0.105f, NeckS = 0.125f, ForeS = 0.16f, HindS = 0.47f, CloacaS = 0.505f, TailS = 0.53f;
     private const int Samples = 500;
+    // The tail ends in a small round cap rather than a zero-width point, so its tip is made of pixels a labeller can see.
+    private const float TailTipRadius = 0.0025f;
 
     private static readonly float[] WidthS = [0, 0.004f, 0.012f, 0.03f, 0.06f, 0.085f, 0.105f, 0.125f, 0.16f, 0.22f, 0.32f, 0.42f, 0.47f, 0.505f, 0.53f, 0.65f, 0.8f, 0.93f, 1];
-    private static readonly float[] WidthW = [0, 0.015f, 0.025f, 0.035f, 0.042f, 0.045f, 0.04f, 0.037f, 0.039f, 0.046f, 0.05f, 0.047f, 0.041f, 0.033f, 0.027f, 0.02f, 0.013f, 0.0065f, 0];
+    private static readonly float[] WidthW = [0, 0.015f, 0.025f, 0.035f, 0.042f, 0.045f, 0.04f, 0.037f, 0.039f, 0.046f, 0.05f, 0.047f, 0.041f, 0.033f, 0.027f, 0.02f, 0.013f, 0.0065f, TailTipRadius];
 
     private readonly SKPoint[] _points = new SKPoint[Samples + 1];
     private readonly SKPoint[] _tangents = new SKPoint[Samples + 1];
@@ -104,6 +106,13 @@ public sealed class NewtBody
             var q = Local(s, halfWidth(s));
             if (i == 0) path.MoveTo(q); else path.LineTo(q);
         }
+        if (b >= 1 && halfWidth(1) > 0)
+        {
+            // Round cap at the tail tip: a half circle from the left edge to the right edge.
+            var c = Spine(1);
+            var r = halfWidth(1) * Length;
+            path.ArcTo(new SKRect(c.X - r, c.Y - r, c.X + r, c.Y + r), Degrees(LeftNormal(1)), 180, false);
+        }
         for (var i = n; i >= 0; i--) { var s = a + (b - a) * i / n; path.LineTo(Local(s, -halfWidth(s))); }
         path.Close();
         return path;
@@ -127,7 +136,7 @@ public sealed class NewtBody
         k[NewtSkeleton.LeftHindfoot] = Limbs[2].Foot; k[NewtSkeleton.RightHindfoot] = Limbs[3].Foot;
         k[NewtSkeleton.Cloaca] = Spine(CloacaS);
         k[NewtSkeleton.TailMid] = Spine((CloacaS + 1) / 2);
-        k[NewtSkeleton.TailTip] = Spine(1);
+        k[NewtSkeleton.TailTip] = Spine(1) + Scale(Tangent(1), HalfWidth(1) * Length);
         return k;
     }
 
@@ -181,6 +190,8 @@ public sealed class NewtBody
         var t = x - i;
         return values[i] + Scale(values[i + 1] - values[i], t);
     }
+
+    private static float Degrees(SKPoint direction) => MathF.Atan2(direction.Y, direction.X) * 180 / MathF.PI;
 
     internal static SKPoint Scale(SKPoint p, float f) => new(p.X * f, p.Y * f);
     private static SKPoint Normalize(SKPoint p) { var l = p.Length; return l > 0 ? new SKPoint(p.X / l, p.Y / l) : new SKPoint(1, 0); }

@@ -91,6 +91,19 @@ internal static class NewtPainter
         }
         canvas.Save();
         canvas.ClipPath(belly, antialias: true);
+        // Mottling: the belly colour is never flat.
+        var mottle = new Random(ind.SpeckleSeed ^ 0x2545F491);
+        using (var blotchBlur = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, 0.006f * L))
+        {
+            paint.MaskFilter = blotchBlur;
+            for (var i = 0; i < 26; i++)
+            {
+                var s = a + mottle.NextSingle() * (b - a);
+                paint.Color = (mottle.Next(2) == 0 ? ind.BellyEdgeColor : SKColor.FromHsv(50, 70, 100)).WithAlpha((byte)(40 + mottle.Next(50)));
+                canvas.DrawCircle(body.Local(s, (mottle.NextSingle() * 2 - 1) * Edge(s)), (0.006f + 0.012f * mottle.NextSingle()) * L, paint);
+            }
+            paint.MaskFilter = null;
+        }
         paint.Color = new SKColor(18, 14, 12);
         foreach (var spot in ind.Spots)
         {
@@ -164,8 +177,9 @@ internal static class NewtPainter
 
     private static void PaintTailStripe(SKCanvas canvas, NewtBody body)
     {
-        using var stripe = body.Ribbon(NewtBody.TailS + 0.01f, 0.93f, s => body.HalfWidth(s) * 0.32f * MathF.Min(1, (0.93f - s) * 8));
-        using var soft = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, 0.002f * body.Length);
+        const float start = NewtBody.TailS + 0.005f, end = 0.93f;
+        using var stripe = body.Ribbon(start, end, s => body.HalfWidth(s) * 0.32f * MathF.Min(1, (end - s) * 8) * MathF.Min(1, (s - start) * 14));
+        using var soft = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, 0.003f * body.Length);
         using var paint = new SKPaint { IsAntialias = true, Color = body.Individual.BellyColor.WithAlpha(210), MaskFilter = soft };
         canvas.DrawPath(stripe, paint);
     }
@@ -187,9 +201,13 @@ internal static class NewtPainter
     {
         var L = body.Length;
         using var soft = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, 0.003f * L);
-        using var swelling = Cloaca(body, 1.2f);
-        using var paint = new SKPaint { IsAntialias = true, Color = Shade(body.Individual.FlankColor, 0.8f), MaskFilter = soft };
+        // The swollen vent: a paler rounded bulge, shaded darker round its rim, with the slit along the midline.
+        using var swelling = Cloaca(body, 1.15f);
+        using var paint = new SKPaint { IsAntialias = true, Color = Shade(body.Individual.FlankColor, 1.6f), MaskFilter = soft };
         canvas.DrawPath(swelling, paint);
+        using var core = Cloaca(body, 0.7f);
+        paint.Color = Shade(body.Individual.FlankColor, 2.2f).WithAlpha(160);
+        canvas.DrawPath(core, paint);
         paint.MaskFilter = null;
         paint.Style = SKPaintStyle.Stroke; paint.StrokeWidth = 0.002f * L; paint.Color = new SKColor(8, 6, 5); paint.StrokeCap = SKStrokeCap.Round;
         canvas.DrawLine(body.Spine(NewtBody.CloacaS - 0.012f), body.Spine(NewtBody.CloacaS + 0.012f), paint);
@@ -237,12 +255,9 @@ internal static class NewtPainter
         foreach (var tip in limb.DigitTips) canvas.DrawLine(limb.Foot, tip, paint);
         paint.Style = SKPaintStyle.Fill;
         canvas.DrawCircle(limb.Foot, limb.LowerWidth * 0.42f, paint);
-        paint.Color = new SKColor(20, 16, 14, 200);
-        foreach (var tip in limb.DigitTips)
-        {
-            var band = limb.Foot + NewtBody.Scale(tip - limb.Foot, 0.45f + 0.2f * random.NextSingle());
-            canvas.DrawCircle(band, limb.DigitWidth * 0.45f, paint);
-        }
+        // Darker digit tips, as the tubercles under the toes are.
+        paint.Color = Shade(ind.BellyEdgeColor, 0.55f).WithAlpha(170);
+        foreach (var tip in limb.DigitTips) canvas.DrawCircle(tip, limb.DigitWidth * 0.35f, paint);
         paint.Color = new SKColor(230, 225, 210, 160);
         for (var i = 0; i < 10; i++)
         {

@@ -72,8 +72,8 @@ public static class NewtSceneSampler
             ShadowOpacity: Uniform(r, 0.15f, 0.45f),
             ShadowOffset: new SKPoint(MathF.Cos(shadowAngle) * shadowDistance, MathF.Sin(shadowAngle) * shadowDistance),
             BlurSigma: r.NextSingle() < 0.3f ? Uniform(r, 0.8f, 2.2f) : Uniform(r, 0f, 0.6f),
-            Noise: Uniform(r, 1f, 6f),
-            JpegQuality: r.Next(72, 90),
+            Noise: Uniform(r, 0.8f, 4f),
+            JpegQuality: r.Next(66, 88),
             NoiseSeed: r.Next());
     }
 
