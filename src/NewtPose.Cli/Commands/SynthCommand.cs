@@ -1,5 +1,9 @@
 using System.CommandLine;
+using NewtPose.Data;
+using NewtPose.Drawing;
+using NewtPose.IO;
 using NewtPose.Synthesis;
+using SkiaSharp;
 using Spectre.Console;
 
 namespace NewtPose.Cli.Commands;
@@ -14,9 +18,10 @@ internal static class SynthCommand
         var seedOption = new Option<int>("--seed") { Description = "Random seed: the same arguments give byte-identical files.", DefaultValueFactory = _ => 1 };
         var individualsOption = new Option<int>("--individuals") { Description = "Number of distinct animals (photo i shows animal i mod M).", DefaultValueFactory = _ => 40 };
         var sizeOption = new Option<string>("--size") { Description = "Photo size WxH in pixels.", DefaultValueFactory = _ => "1600x1200" };
+        var gridOption = new Option<string?>("--grid") { Description = "Also write a JPEG contact sheet of the first 12 photos with keypoints and skeleton drawn." };
         var command = new Command("synth", "Generate synthetic belly photos of newts with exact keypoints (COCO).");
         command.Options.Add(outOption); command.Options.Add(countOption); command.Options.Add(seedOption);
-        command.Options.Add(individualsOption); command.Options.Add(sizeOption);
+        command.Options.Add(individualsOption); command.Options.Add(sizeOption); command.Options.Add(gridOption);
         command.SetAction(parseResult =>
         {
             try
@@ -26,11 +31,19 @@ internal static class SynthCommand
                     parseResult.GetValue(individualsOption), width, height);
                 options.Validate();
                 var started = DateTime.UtcNow;
+                PoseDataset? dataset = null;
                 AnsiConsole.Progress().Start(context =>
                 {
                     var task = context.AddTask($"Rendering {options.Count} photos", maxValue: options.Count);
-                    NewtSynthesizer.Generate(options, new SynchronousProgress(p => task.Value = p.Done));
+                    dataset = NewtSynthesizer.Generate(options, new SynchronousProgress(p => task.Value = p.Done));
                 });
+                if (parseResult.GetValue(gridOption) is { } grid)
+                {
+                    using var sheet = DatasetSheet.Compose(dataset!);
+                    using var jpeg = sheet.Encode(SKEncodedImageFormat.Jpeg, 88);
+                    AtomicFile.WriteAllBytes(grid, jpeg.ToArray());
+                    Console.WriteLine($"Wrote the contact sheet {Path.GetFullPath(grid)}.");
+                }
                 var folder = Path.GetFullPath(options.OutputFolder);
                 Console.WriteLine($"Wrote {options.Count} photos of {Math.Min(options.Individuals, options.Count)} newts to {folder} " +
                     $"({NewtSynthesizer.AnnotationsFile}, images/) in {(DateTime.UtcNow - started).TotalSeconds:F1} s.");

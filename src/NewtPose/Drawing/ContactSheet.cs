@@ -1,3 +1,4 @@
+using NewtPose.Data;
 using SkiaSharp;
 
 namespace NewtPose.Drawing;
@@ -23,5 +24,32 @@ public static class ContactSheet
             canvas.DrawBitmap(image, new SKRect(x, y, x + w, y + h), paint);
         }
         return sheet;
+    }
+}
+
+/// <summary>Contact sheets of labelled datasets.</summary>
+public static class DatasetSheet
+{
+    /// <summary>The first <paramref name="count"/> images of the dataset with their keypoints and skeleton drawn, in a grid.</summary>
+    public static SKBitmap Compose(PoseDataset dataset, int count = 12, int columns = 4, int tileWidth = 480, OverlayStyle? style = null)
+    {
+        var images = dataset.Images.Take(count).ToArray();
+        if (images.Length == 0) throw new ArgumentException("The dataset has no images.", nameof(dataset));
+        var tiles = new List<SKBitmap>();
+        try
+        {
+            foreach (var image in images)
+            {
+                var bitmap = SKBitmap.Decode(dataset.FullPath(image)) ?? throw new InvalidDataException($"{dataset.FullPath(image)}: not a readable image.");
+                foreach (var instance in image.Instances) KeypointOverlay.Draw(bitmap, instance, dataset.Skeleton, style ?? new OverlayStyle(0.006f, 0.0025f));
+                tiles.Add(bitmap);
+            }
+            var aspect = (float)tiles[0].Height / tiles[0].Width;
+            return ContactSheet.Compose(tiles, columns, tileWidth, (int)(tileWidth * aspect));
+        }
+        finally
+        {
+            foreach (var t in tiles) t.Dispose();
+        }
     }
 }

@@ -118,6 +118,17 @@ public sealed class NewtBody
         return path;
     }
 
+    /// <summary>The smallest rectangle holding the whole animal: body outline, limbs and digits.</summary>
+    public SKRect Bounds()
+    {
+        using var outline = Ribbon(0, 1, HalfWidth);
+        var bounds = outline.Bounds;
+        foreach (var limb in Limbs)
+            foreach (var p in limb.DigitTips.Append(limb.Joint).Append(limb.Foot))
+                bounds.Union(new SKRect(p.X - limb.UpperWidth / 2, p.Y - limb.UpperWidth / 2, p.X + limb.UpperWidth / 2, p.Y + limb.UpperWidth / 2));
+        return bounds;
+    }
+
     /// <summary>The 21 keypoints in <see cref="NewtSkeleton"/> order, in pixels (before any visibility decision).</summary>
     public SKPoint[] Keypoints()
     {

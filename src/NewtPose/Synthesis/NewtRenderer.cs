@@ -79,18 +79,15 @@ public static class NewtRenderer
             var covered = IsDistalLimbPoint(k) && outline.Contains(p.X, p.Y);
             keypoints[k] = new Keypoint(p.X, p.Y, covered ? Visibility.Occluded : Visibility.Visible);
         }
-        return new PoseInstance(keypoints, Box(body, outline, scene), scene.Individual.Id);
+        return new PoseInstance(keypoints, Box(body, scene), scene.Individual.Id);
     }
 
     private static bool IsDistalLimbPoint(int k) => k is NewtSkeleton.LeftElbow or NewtSkeleton.RightElbow or NewtSkeleton.LeftForefoot
         or NewtSkeleton.RightForefoot or NewtSkeleton.LeftKnee or NewtSkeleton.RightKnee or NewtSkeleton.LeftHindfoot or NewtSkeleton.RightHindfoot;
 
-    private static BoundingBox? Box(NewtBody body, SKPath outline, NewtScene scene)
+    private static BoundingBox? Box(NewtBody body, NewtScene scene)
     {
-        var bounds = outline.Bounds;
-        foreach (var limb in body.Limbs)
-            foreach (var p in limb.DigitTips.Append(limb.Joint).Append(limb.Foot))
-                bounds.Union(new SKRect(p.X - limb.UpperWidth / 2, p.Y - limb.UpperWidth / 2, p.X + limb.UpperWidth / 2, p.Y + limb.UpperWidth / 2));
+        var bounds = body.Bounds();
         var clipped = SKRect.Intersect(bounds, new SKRect(0, 0, scene.Width, scene.Height));
         return clipped.IsEmpty ? null : new BoundingBox(clipped.Left, clipped.Top, clipped.Width, clipped.Height);
     }

@@ -9,16 +9,36 @@ public static class NewtSceneSampler
     public static NewtScene Sample(NewtIndividual individual, int width, int height, Random random)
     {
         var posture = SamplePosture(random);
-        // The newt's length is 45-95 % of the larger side; its bent extent then fills roughly 30-70 % of the frame.
-        var length = Uniform(random, 0.45f, 0.95f) * Math.Max(width, height);
-        var margin = 0.3f * length;
+        var heading = Uniform(random, 0, 2 * MathF.PI);
+        // Size the animal from its real extent in this posture: the whole animal (limbs included) spans
+        // the frame along its tighter side (42-78 %), as in a photo framed by hand.
+        const float probeLength = 1000;
+        var probe = NewtBody.Build(new NewtScene(individual, posture, new NewtPlacement(SKPoint.Empty, heading, probeLength), PhotoConditions.Clean, width, height)).Bounds();
+        var fill = Uniform(random, 0.42f, 0.78f);
+        var scale = fill / Math.Max(probe.Width / width, probe.Height / height);
+        var box = new SKRect(probe.Left * scale, probe.Top * scale, probe.Right * scale, probe.Bottom * scale); // relative to the centre
         // One photo in ten has the animal partly out of frame (labellers then mark the missing points v=0).
         var partly = random.NextSingle() < 0.1f;
-        float cx = partly ? Uniform(random, -0.05f, 1.05f) * width : Uniform(random, Math.Min(margin, width / 2f), Math.Max(width - margin, width / 2f));
-        float cy = partly ? Uniform(random, -0.05f, 1.05f) * height : Uniform(random, Math.Min(margin, height / 2f), Math.Max(height - margin, height / 2f));
-        var placement = new NewtPlacement(new SKPoint(cx, cy), Uniform(random, 0, 2 * MathF.PI), length);
-        return new NewtScene(individual, posture, placement, SampleConditions(random, length), width, height);
+        const float margin = 0.02f;
+        float cx = Within(random, -box.Left + margin * box.Width, width - box.Right - margin * box.Width, width / 2f);
+        float cy = Within(random, -box.Top + margin * box.Height, height - box.Bottom - margin * box.Height, height / 2f);
+        if (partly)
+        {
+            // Push the animal 10-35 % of its extent over one edge of the frame.
+            var over = Uniform(random, 0.1f, 0.35f);
+            switch (random.Next(4))
+            {
+                case 0: cx = -box.Left - over * box.Width; break;
+                case 1: cx = width - box.Right + over * box.Width; break;
+                case 2: cy = -box.Top - over * box.Height; break;
+                default: cy = height - box.Bottom + over * box.Height; break;
+            }
+        }
+        var placement = new NewtPlacement(new SKPoint(cx, cy), heading, probeLength * scale);
+        return new NewtScene(individual, posture, placement, SampleConditions(random, placement.Length), width, height);
     }
+
+    private static float Within(Random random, float low, float high, float fallback) => low <= high ? Uniform(random, low, high) : fallback;
 
     public static NewtPosture SamplePosture(Random random)
     {
