@@ -37,6 +37,9 @@ internal static class SynthCommand
                     var task = context.AddTask($"Rendering {options.Count} photos", maxValue: options.Count);
                     dataset = NewtSynthesizer.Generate(options, new SynchronousProgress(p => task.Value = p.Done));
                 });
+                var folder = Path.GetFullPath(options.OutputFolder);
+                Console.WriteLine($"Wrote {options.Count} photos of {Math.Min(options.Individuals, options.Count)} newts to {folder} " +
+                    $"({NewtSynthesizer.AnnotationsFile}, images/) in {(DateTime.UtcNow - started).TotalSeconds:F1} s.");
                 if (parseResult.GetValue(gridOption) is { } grid)
                 {
                     using var sheet = DatasetSheet.Compose(dataset!);
@@ -44,9 +47,6 @@ internal static class SynthCommand
                     AtomicFile.WriteAllBytes(grid, jpeg.ToArray());
                     Console.WriteLine($"Wrote the contact sheet {Path.GetFullPath(grid)}.");
                 }
-                var folder = Path.GetFullPath(options.OutputFolder);
-                Console.WriteLine($"Wrote {options.Count} photos of {Math.Min(options.Individuals, options.Count)} newts to {folder} " +
-                    $"({NewtSynthesizer.AnnotationsFile}, images/) in {(DateTime.UtcNow - started).TotalSeconds:F1} s.");
                 return 0;
             }
             catch (ArgumentException e)
