@@ -267,16 +267,56 @@ internal static class NewtPainter
         }
     }
 
-    /// <summary>Upper and lower segments as round-capped strokes, a palm, and the digits.</summary>
+    /// <summary>Upper and lower segments as tapering shapes with rounded joints, a palm, and the digits.</summary>
     private static void PaintLimbShape(SKCanvas canvas, NewtLimb limb, SKColor color, bool antialias, SKMaskFilter? blur = null)
     {
-        using var paint = new SKPaint { IsAntialias = antialias, Style = SKPaintStyle.Stroke, StrokeCap = SKStrokeCap.Round, Color = color, MaskFilter = blur };
-        paint.StrokeWidth = limb.UpperWidth; canvas.DrawLine(limb.Root, limb.Joint, paint);
-        paint.StrokeWidth = limb.LowerWidth; canvas.DrawLine(limb.Joint, limb.Foot, paint);
+        using var paint = new SKPaint { IsAntialias = antialias, Style = SKPaintStyle.Fill, Color = color, MaskFilter = blur };
+        using var shape = LimbOutline(limb);
+        canvas.DrawPath(shape, paint);
+        paint.Style = SKPaintStyle.Stroke; paint.StrokeCap = SKStrokeCap.Round;
         paint.StrokeWidth = limb.DigitWidth;
         foreach (var tip in limb.DigitTips) canvas.DrawLine(limb.Foot, tip, paint);
-        paint.Style = SKPaintStyle.Fill;
-        canvas.DrawCircle(limb.Foot, limb.LowerWidth * 0.65f, paint);
+    }
+
+    /// <summary>The arm or leg as one filled path: thigh or upper arm narrowing to the joint, shank or forearm narrowing
+    /// to the wrist, round joints, and the palm.</summary>
+    internal static SKPath LimbOutline(NewtLimb limb)
+    {
+        // Parts are unioned (not just appended) so that overlapping contours of opposite winding never leave holes.
+        var parts = new[]
+        {
+            Taper(limb.Root, limb.Joint, limb.UpperWidth / 2, limb.LowerWidth * 0.58f),
+            Taper(limb.Joint, limb.Foot, limb.LowerWidth / 2, limb.LowerWidth * 0.36f),
+            Circle(limb.Root, limb.UpperWidth / 2), Circle(limb.Joint, limb.LowerWidth * 0.58f), Circle(limb.Foot, limb.LowerWidth * 0.62f),
+        };
+        var union = new SKPath();
+        foreach (var part in parts)
+        {
+            using (part)
+            {
+                var next = union.Op(part, SKPathOp.Union) ?? throw new InvalidOperationException("Skia could not union the limb outline.");
+                union.Dispose();
+                union = next;
+            }
+        }
+        return union;
+    }
+
+    private static SKPath Circle(SKPoint c, float r) { var p = new SKPath(); p.AddCircle(c.X, c.Y, r); return p; }
+
+    private static SKPath Taper(SKPoint a, SKPoint b, float ra, float rb)
+    {
+        var path = new SKPath();
+        var d = b - a;
+        var length = d.Length;
+        if (length <= 0) return path;
+        var n = new SKPoint(-d.Y / length, d.X / length);
+        path.MoveTo(a + NewtBody.Scale(n, ra));
+        path.LineTo(b + NewtBody.Scale(n, rb));
+        path.LineTo(b - NewtBody.Scale(n, rb));
+        path.LineTo(a - NewtBody.Scale(n, ra));
+        path.Close();
+        return path;
     }
 
     private static SKColor Shade(SKColor c, float f) =>

@@ -65,25 +65,35 @@ public static class NewtRenderer
         return new RenderedNewt(bitmap, Label(body, scene));
     }
 
-    /// <summary>Keypoints with visibility as a labeller would mark them: out of frame → v=0; a limb point covered by
-    /// the body or tail → v=1; otherwise v=2. The box surrounds the whole animal (digits included) within the frame.</summary>
+    /// <summary>Keypoints with visibility as a labeller would mark them: out of frame → v=0; an elbow, knee or foot
+    /// covered by the body, the tail or a limb drawn over it → v=1; otherwise v=2. The box surrounds the whole animal (digits included) within the frame.</summary>
     internal static PoseInstance Label(NewtBody body, NewtScene scene)
     {
         using var outline = body.Ribbon(0, 1, body.HalfWidth);
+        var limbShapes = body.Limbs.Select(NewtPainter.LimbOutline).ToArray();
         var points = body.Keypoints();
         var keypoints = new Keypoint[points.Length];
         for (var k = 0; k < points.Length; k++)
         {
             var p = points[k];
             if (p.X < 0 || p.Y < 0 || p.X >= scene.Width || p.Y >= scene.Height) { keypoints[k] = Keypoint.Missing; continue; }
-            var covered = IsDistalLimbPoint(k) && outline.Contains(p.X, p.Y);
+            var covered = LimbOf(k) is { } limb && (outline.Contains(p.X, p.Y) || limbShapes.Skip(limb + 1).Any(shape => shape.Contains(p.X, p.Y)));
             keypoints[k] = new Keypoint(p.X, p.Y, covered ? Visibility.Occluded : Visibility.Visible);
         }
+        foreach (var shape in limbShapes) shape.Dispose();
         return new PoseInstance(keypoints, Box(body, scene), scene.Individual.Id);
     }
 
-    private static bool IsDistalLimbPoint(int k) => k is NewtSkeleton.LeftElbow or NewtSkeleton.RightElbow or NewtSkeleton.LeftForefoot
-        or NewtSkeleton.RightForefoot or NewtSkeleton.LeftKnee or NewtSkeleton.RightKnee or NewtSkeleton.LeftHindfoot or NewtSkeleton.RightHindfoot;
+    /// <summary>For an elbow, knee or foot: the index of its limb in drawing order (left fore, right fore, left hind,
+    /// right hind); limbs drawn later, and the body drawn last, cover it.</summary>
+    private static int? LimbOf(int k) => k switch
+    {
+        NewtSkeleton.LeftElbow or NewtSkeleton.LeftForefoot => 0,
+        NewtSkeleton.RightElbow or NewtSkeleton.RightForefoot => 1,
+        NewtSkeleton.LeftKnee or NewtSkeleton.LeftHindfoot => 2,
+        NewtSkeleton.RightKnee or NewtSkeleton.RightHindfoot => 3,
+        _ => null,
+    };
 
     private static BoundingBox? Box(NewtBody body, NewtScene scene)
     {
