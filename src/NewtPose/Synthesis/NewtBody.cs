@@ -42,7 +42,7 @@ public sealed class NewtBody
             _points[i] = p;
             _tangents[i] = new SKPoint(MathF.Cos(theta), MathF.Sin(theta));
             var mid = theta + 0.5f * ds * Curvature(posture, s);
-            theta += ds * Curvature(posture, s + 0.5f * ds) ;
+            theta += ds * Curvature(posture, s + 0.5f * ds);
             p += new SKPoint(MathF.Cos(mid) * Length * ds, MathF.Sin(mid) * Length * ds);
         }
         float minX = _points.Min(q => q.X), maxX = _points.Max(q => q.X), minY = _points.Min(q => q.Y), maxY = _points.Max(q => q.Y);
