@@ -34,6 +34,20 @@ public class KeypointOverlayTests
     }
 
     [Fact]
+    public void Draws_on_an_rgb_image_copy_leaving_the_original_untouched()
+    {
+        var pixels = new byte[100 * 80 * 3];
+        Array.Fill(pixels, (byte)10);
+        var image = new NewtPose.Imaging.RgbImage(100, 80, pixels);
+        var drawn = KeypointOverlay.Draw(image, new PoseInstance([new Keypoint(20, 40, Visibility.Visible), new Keypoint(80, 40, Visibility.Visible), new Keypoint(50, 70, Visibility.NotLabeled)]), Pair);
+        var left = OverlayStyle.Default.Left;
+        var at = (40 * 100 + 20) * 3;
+        Assert.Equal((left.Red, left.Green, left.Blue), (drawn.Pixels[at], drawn.Pixels[at + 1], drawn.Pixels[at + 2]));
+        Assert.Equal(10, image.Pixels[at]);
+        Assert.Equal(10, drawn.Pixels[(5 * 100 + 5) * 3]);
+    }
+
+    [Fact]
     public void Rejects_an_instance_that_does_not_match_the_skeleton()
     {
         using var bitmap = new SKBitmap(10, 10);
