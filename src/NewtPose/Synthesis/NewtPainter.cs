@@ -48,6 +48,7 @@ internal static class NewtPainter
         PaintThroat(canvas, body, random);
         PaintBelly(canvas, body);
         PaintFlankSpeckles(canvas, body, random);
+        PaintGranules(canvas, body, random);
         PaintTailStripe(canvas, body);
         PaintCloaca(canvas, body);
         PaintMouthAndFold(canvas, body);
@@ -172,6 +173,20 @@ internal static class NewtPainter
             var grey = (byte)(150 + random.Next(90));
             paint.Color = new SKColor(grey, grey, (byte)(grey - 10), (byte)(120 + random.Next(120)));
             canvas.DrawCircle(body.Local(s, lateral), (0.0007f + random.NextSingle() * 0.0016f) * L, paint);
+        }
+    }
+
+    /// <summary>Granular skin: many faint light and dark dots over the whole body.</summary>
+    private static void PaintGranules(SKCanvas canvas, NewtBody body, Random random)
+    {
+        var L = body.Length;
+        using var paint = new SKPaint { IsAntialias = true };
+        for (var i = 0; i < 1400; i++)
+        {
+            var s = random.NextSingle();
+            var p = body.Local(s, (random.NextSingle() * 2 - 1) * body.HalfWidth(s));
+            paint.Color = random.Next(2) == 0 ? SKColors.Black.WithAlpha((byte)(25 + random.Next(35))) : SKColors.White.WithAlpha((byte)(12 + random.Next(25)));
+            canvas.DrawCircle(p, (0.0008f + 0.0012f * random.NextSingle()) * L, paint);
         }
     }
 
