@@ -11,5 +11,6 @@ internal static class CommandCatalog
         Commands.InspectCommand.Create(),
         Commands.ConvertCommand.Create(),
         Commands.SplitCommand.Create(),
+        Commands.SynthCommand.Create(),
     ];
 }
