@@ -78,7 +78,8 @@ public static class ImageNetResNet18
         {
             foreach (var t in weights.Values) t.Dispose();
         }
-        AtomicFile.Write(cache, stream => backbone.save(stream));
+        // save(Stream) closes its stream; AtomicFile still has to flush it, so write through a writer that leaves it open.
+        AtomicFile.Write(cache, stream => { using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true); backbone.save(writer); });
         return backbone;
     }
 
