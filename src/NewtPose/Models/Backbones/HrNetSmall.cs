@@ -41,9 +41,9 @@ public sealed class HrNetSmall : Backbone
         using var scope = NewDisposeScope();
         var x = layer1.forward(stem.forward(input));
         var branches = transition1.Select(t => t.forward(x)).ToArray();
-        foreach (var module in stage2) branches = module.Forward(branches);
+        foreach (var module in stage2) branches = module.forward(branches);
         branches = [.. branches, transition2.forward(branches[^1])];
-        foreach (var module in stage3) branches = module.Forward(branches);
+        foreach (var module in stage3) branches = module.forward(branches);
         return branches[0].MoveToOuterDisposeScope();
     }
 
@@ -89,8 +89,6 @@ public sealed class HrNetSmall : Backbone
             RegisterComponents();
         }
 
-        public Tensor[] Forward(Tensor[] inputs) => forward(inputs);
-
         public override Tensor[] forward(Tensor[] inputs)
         {
             var x = inputs.Select((t, i) => branches[i].forward(t)).ToArray();
@@ -103,7 +101,6 @@ public sealed class HrNetSmall : Backbone
                     if (j != i) sum.add_(fuse[i * count + j].forward(x[j]));
                 outputs[i] = nn.functional.relu(sum).MoveToOuterDisposeScope();
             }
-            foreach (var t in x) t.Dispose();
             return outputs;
         }
 

@@ -65,8 +65,15 @@ public static class ImageNetResNet18
         var cache = Path.Combine(cacheDirectory ?? DefaultCacheDirectory(), CacheFileName);
         if (File.Exists(cache))
         {
-            backbone.load(cache);
-            return backbone;
+            try
+            {
+                backbone.load(cache);
+                return backbone;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+            {
+                // A cache written by another TorchSharp version or damaged on disk: convert again and replace it.
+            }
         }
         var onnxPath = LocateOnnx();
         var weights = Convert(File.ReadAllBytes(onnxPath), onnxPath);
