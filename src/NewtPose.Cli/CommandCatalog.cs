@@ -12,5 +12,6 @@ internal static class CommandCatalog
         Commands.ConvertCommand.Create(),
         Commands.SplitCommand.Create(),
         Commands.SynthCommand.Create(),
+        Commands.ModelsCommand.Create(),
     ];
 }

@@ -24,4 +24,25 @@ public sealed record PoseModelSpec(
 
     /// <summary>Output stride of the heatmaps relative to the input (heatmap head).</summary>
     public int HeatmapStride { get; init; } = 4;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field that cannot describe a buildable model.</summary>
+    public void Validate()
+    {
+        if (!PoseModels.Names.Any(b => b.Name == Backbone))
+            throw new ArgumentException($"Unknown backbone '{Backbone}'. Known: {string.Join(", ", PoseModels.Names.Select(b => b.Name))}.");
+        if (!PoseModels.Heads.Contains(Head))
+            throw new ArgumentException($"Unknown head '{Head}'. Known: {string.Join(", ", PoseModels.Heads)}.");
+        if (InputWidth < 32 || InputHeight < 32 || InputWidth % 32 != 0 || InputHeight % 32 != 0)
+            throw new ArgumentException($"Input size {InputWidth}x{InputHeight} must be positive multiples of 32 (the backbones have stride 32).");
+        if (HeatmapStride != 4) throw new ArgumentException($"Heatmap stride {HeatmapStride} is not supported; the heads output stride 4.");
+        if (Keypoints is null || Keypoints.Count == 0) throw new ArgumentException("A model needs at least one keypoint name.");
+        if (Keypoints.Distinct().Count() != Keypoints.Count) throw new ArgumentException("Keypoint names must be unique.");
+        if (Mean is not { Length: 3 } || Std is not { Length: 3 } || Std.Any(s => !(s > 0)))
+            throw new ArgumentException("Mean and Std need three values each (RGB) and Std must be positive.");
+        foreach (var pair in SwapPairs ?? [])
+        {
+            if (pair is not { Length: 2 } || pair.Any(i => i < 0 || i >= Keypoints.Count) || pair[0] == pair[1])
+                throw new ArgumentException($"Swap pair [{string.Join(", ", pair ?? [])}] must name two different keypoint indices in 0..{Keypoints.Count - 1}.");
+        }
+    }
 }

@@ -1,0 +1,89 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NewtPose.Models.Heads;
+
+/// <summary>
+/// A head turns backbone features into raw output and owns everything that depends on that output's layout: target
+/// encoding, loss and decoding. Keypoints are (B, K, 2) in input pixels, pixel centres at integer coordinates; heatmap
+/// cell (i, j) is centred on input pixel (x, y) = (s·j + (s − 1)/2, s·i + (s − 1)/2) for stride s.
+/// </summary>
+public abstract class PoseHead : nn.Module<Tensor, Tensor>
+{
+    protected PoseHead(string name, int keypoints, int stride) : base(name)
+    {
+        if (keypoints < 1) throw new ArgumentOutOfRangeException(nameof(keypoints), "A head needs at least one keypoint.");
+        Keypoints = keypoints;
+        Stride = stride;
+    }
+
+    /// <summary>Number of keypoints K.</summary>
+    public int Keypoints { get; }
+
+    /// <summary>Heatmap stride relative to the network input.</summary>
+    public int Stride { get; }
+
+    public abstract Tensor Loss(Tensor output, Tensor keypoints, Tensor weights);
+
+    public abstract (Tensor Keypoints, Tensor Confidence) Decode(Tensor output);
+
+    /// <summary>The (B, K, H, W) heatmap logits inside the raw output.</summary>
+    public virtual Tensor Heatmaps(Tensor output) => output.narrow(1, 0, Keypoints);
+
+    /// <summary>Input pixels → heatmap cells.</summary>
+    protected Tensor ToCells(Tensor pixels) => (pixels - (Stride - 1) / 2.0) / Stride;
+
+    /// <summary>Heatmap cells → input pixels.</summary>
+    protected Tensor ToPixels(Tensor cells) => cells * Stride + (Stride - 1) / 2.0;
+
+    /// <summary>Σ values·weights / Σ weights over the labelled keypoints; 0 when nothing is labelled.</summary>
+    protected static Tensor WeightedMean(Tensor values, Tensor weights) =>
+        (values * weights).sum() / weights.sum().clamp_min(1e-6);
+
+    /// <summary>
+    /// Upsamples backbone features to stride 4 with log2(backboneStride / 4) blocks of ConvTranspose(k4, s2, p1) + BN + ReLU
+    /// (Simple Baselines; BN, not GroupNorm, kept training stable), named deconv.N.0/1/2. None for a stride-4 backbone.
+    /// </summary>
+    protected static (Sequential Layers, long Channels) DeconvStack(long inChannels, int backboneStride, int stride, long width = 256)
+    {
+        if (backboneStride < stride || backboneStride % stride != 0 || !int.IsPow2(backboneStride / stride))
+            throw new ArgumentException($"A backbone of stride {backboneStride} cannot be upsampled to stride {stride} by 2× deconvolutions.");
+        var layers = nn.Sequential();
+        var channels = inChannels;
+        for (var i = 0; (backboneStride >> i) > stride; i++)
+        {
+            var deconv = nn.ConvTranspose2d(channels, width, 4, stride: 2, padding: 1, bias: false);
+            var norm = nn.BatchNorm2d(width);
+            using (no_grad())
+            {
+                nn.init.normal_(deconv.weight, 0, 0.001);
+                nn.init.ones_(norm.weight);
+                nn.init.zeros_(norm.bias);
+            }
+            layers.append(i.ToString(System.Globalization.CultureInfo.InvariantCulture), nn.Sequential(("0", deconv), ("1", norm), ("2", nn.ReLU())));
+            channels = width;
+        }
+        return (layers, channels);
+    }
+
+    /// <summary>The final 1×1 conv: small weights, bias set to <paramref name="bias"/>.</summary>
+    protected static Conv2d FinalConv(long inChannels, long outChannels, double bias)
+    {
+        var conv = nn.Conv2d(inChannels, outChannels, 1);
+        using (no_grad())
+        {
+            nn.init.normal_(conv.weight, 0, 0.001);
+            nn.init.constant_(conv.bias!, bias);
+        }
+        return conv;
+    }
+
+    /// <summary>Column and row indices of each map's maximum: (B, K) each, plus the flat index.</summary>
+    protected static (Tensor Column, Tensor Row, Tensor Flat) Argmax(Tensor maps)
+    {
+        var width = maps.shape[3];
+        var flat = maps.flatten(2).argmax(-1);
+        return (flat.remainder(width), flat.div(width, rounding_mode: RoundingMode.floor), flat);
+    }
+}

@@ -1,0 +1,137 @@
+using NewtPose.Models;
+using NewtPose.Models.Heads;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NewtPose.Tests.Models;
+
+public class HeadTests
+{
+    private const int Size = 16; // heatmap cells; stride 4 → 64 px input
+
+    // Keypoints in input pixels, sub-pixel, away from the border: (B=2, K=2, 2).
+    private static Tensor TrueKeypoints() => tensor(new float[] { 21.3f, 30.8f, 40.55f, 12.1f, 33.7f, 44.2f, 9.9f, 50.45f }, [2, 2, 2]);
+
+    /// <summary>Logits whose sigmoid is a Gaussian (σ = 2 cells) centred on each keypoint.</summary>
+    private static Tensor GaussianLogits(Tensor keypoints)
+    {
+        var cells = (keypoints - 1.5) / 4;
+        var x = arange(Size, dtype: float32).view(1, 1, 1, Size);
+        var y = arange(Size, dtype: float32).view(1, 1, Size, 1);
+        var d2 = (x - cells.select(2, 0).unsqueeze(-1).unsqueeze(-1)).square() + (y - cells.select(2, 1).unsqueeze(-1).unsqueeze(-1)).square();
+        var p = (-d2 / 8).exp() * 0.9;
+        return (p / (1 - p)).log();
+    }
+
+    [Fact]
+    public void Heatmap_decode_recovers_sub_pixel_locations_by_quadratic_fit()
+    {
+        using var head = new HeatmapHead(8, 4, 2, locationRefinement: false);
+        using var truth = TrueKeypoints();
+        using var logits = GaussianLogits(truth);
+        var (keypoints, confidence) = head.Decode(logits);
+        var error = (keypoints - truth).abs().max().item<float>();
+        Assert.True(error < 0.1, $"max error {error} px");
+        Assert.True(confidence.min().item<float>() > 0.8);
+    }
+
+    [Fact]
+    public void Heatmap_decode_with_location_refinement_adds_the_offset_at_the_peak()
+    {
+        using var head = new HeatmapHead(8, 4, 2, locationRefinement: true);
+        using var truth = TrueKeypoints();
+        using var logits = GaussianLogits(truth);
+        var cells = (truth - 1.5) / 4;
+        // Offsets as the loss trains them: keypoint minus cell centre, in cells, everywhere.
+        var x = arange(Size, dtype: float32).view(1, 1, 1, Size);
+        var y = arange(Size, dtype: float32).view(1, 1, Size, 1);
+        var dx = (cells.select(2, 0).unsqueeze(-1).unsqueeze(-1) - x).expand(2, 2, Size, Size);
+        var dy = (cells.select(2, 1).unsqueeze(-1).unsqueeze(-1) - y).expand(2, 2, Size, Size);
+        var offsets = stack([dx, dy], 2).reshape(2, 4, Size, Size);
+        using var output = cat([logits, offsets], 1);
+        var (keypoints, _) = head.Decode(output);
+        Assert.True((keypoints - truth).abs().max().item<float>() < 1e-3);
+
+        // The offset is what moves the answer: zero offsets leave the cell centre.
+        using var centres = cat([logits, zeros_like(offsets)], 1);
+        var (snapped, _) = head.Decode(centres);
+        Assert.True((snapped - truth).abs().max().item<float>() > 0.3);
+    }
+
+    [Fact]
+    public void Integral_decode_returns_the_expected_location()
+    {
+        using var head = new IntegralHead(8, 4, 2);
+        using var truth = TrueKeypoints();
+        // Log of a Gaussian: the softmax is that Gaussian, normalised.
+        var cells = (truth - 1.5) / 4;
+        var x = arange(Size, dtype: float32).view(1, 1, 1, Size);
+        var y = arange(Size, dtype: float32).view(1, 1, Size, 1);
+        using var logits = -((x - cells.select(2, 0).unsqueeze(-1).unsqueeze(-1)).square() + (y - cells.select(2, 1).unsqueeze(-1).unsqueeze(-1)).square()) / 2;
+        var (keypoints, confidence) = head.Decode(logits);
+        Assert.True((keypoints - truth).abs().max().item<float>() < 0.1);
+        Assert.True(confidence.min().item<float>() > 0.9); // σ = 1 cell: almost all mass within 2 cells
+    }
+
+    public static TheoryData<string> Heads() => ["heatmap", "heatmap-locref", "integral"];
+
+    private static PoseHead MakeHead(string kind) => kind switch
+    {
+        "heatmap" => new HeatmapHead(8, 4, 2, locationRefinement: false),
+        "heatmap-locref" => new HeatmapHead(8, 4, 2, locationRefinement: true),
+        _ => new IntegralHead(8, 4, 2),
+    };
+
+    [Theory]
+    [MemberData(nameof(Heads))]
+    public void Loss_ignores_keypoints_with_zero_weight(string kind)
+    {
+        torch.manual_seed(5);
+        using var head = MakeHead(kind);
+        using var output = head.forward(randn(2, 8, Size, Size));
+        using var truth = TrueKeypoints();
+        using var weights = tensor(new float[] { 1, 0, 1, 1 }, [2, 2]);
+        using var moved = truth.clone();
+        moved[0, 1] = tensor(new float[] { 3, 60 });
+        var a = head.Loss(output, truth, weights).item<float>();
+        var b = head.Loss(output, moved, weights).item<float>();
+        Assert.Equal(a, b);
+        // …whereas a labelled keypoint's target does count.
+        using var movedLabelled = truth.clone();
+        movedLabelled[1, 0] = tensor(new float[] { 3, 60 });
+        Assert.NotEqual(a, head.Loss(output, movedLabelled, weights).item<float>());
+        Assert.Equal(0f, head.Loss(output, truth, zeros(2, 2)).item<float>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Heads))]
+    public void A_few_adam_steps_on_a_fixed_batch_reduce_the_loss(string kind)
+    {
+        // The head alone on fixed stride-8 features (one deconvolution up to stride 4): the whole-model cost is the bench's job.
+        torch.manual_seed(11);
+        using var head = kind switch
+        {
+            "heatmap" => (PoseHead)new HeatmapHead(16, 8, 2, locationRefinement: false),
+            "heatmap-locref" => new HeatmapHead(16, 8, 2, locationRefinement: true),
+            _ => new IntegralHead(16, 8, 2),
+        };
+        head.train();
+        using var features = randn(2, 16, Size / 2, Size / 2);
+        using var truth = TrueKeypoints();
+        using var weights = ones(2, 2);
+        using var optimizer = optim.Adam(head.parameters(), lr: 1e-2);
+        float first = 0, last = 0;
+        for (var step = 0; step < 20; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = head.Loss(head.forward(features), truth, weights);
+            loss.backward();
+            optimizer.step();
+            if (step == 0) first = loss.item<float>();
+            last = loss.item<float>();
+        }
+        Assert.True(float.IsFinite(last));
+        Assert.True(last < 0.7 * first, $"loss {first} -> {last}");
+    }
+}
