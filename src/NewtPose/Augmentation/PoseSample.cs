@@ -30,12 +30,16 @@ public readonly record struct AffineTransform(double A, double B, double C, doub
     }
 }
 
-/// <summary>Turns one labelled instance of a photo into a network-ready sample (crop, augment, letterbox).</summary>
+/// <summary>
+/// Turns one labelled instance of a dataset image into a network-ready sample (crop, augment, letterbox). The sampler
+/// owns pixel access, so it can decode each photo once at the resolution the crop needs (<see cref="PoseSampler"/> uses
+/// an <see cref="NewtPose.Imaging.ImageCache"/>) instead of the trainer decoding a 4000 px photo every step.
+/// </summary>
 public interface IPoseSampler
 {
-    /// <param name="image">The upright photo.</param>
-    /// <param name="instance">The animal to crop around.</param>
+    /// <param name="image">The dataset image (its path is relative to the dataset root the sampler was built for).</param>
+    /// <param name="instance">The animal to crop around, in the photo's full-resolution pixels.</param>
     /// <param name="random">Seeded source of randomness owned by the caller (one per worker, for determinism).</param>
     /// <param name="augment">False for validation/inference: deterministic crop and letterbox only.</param>
-    PoseSample Sample(NewtPose.Imaging.RgbImage image, PoseInstance instance, Random random, bool augment);
+    PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment);
 }

@@ -41,7 +41,7 @@ public sealed class PoseSampler : IPoseSampler
     public AugmentationOptions Options { get; }
     public ImageCache Cache { get; }
 
-    /// <summary>A sample from a full-resolution upright photo (the <see cref="IPoseSampler"/> contract).</summary>
+    /// <summary>A sample from a full-resolution upright photo already in memory.</summary>
     public PoseSample Sample(RgbImage image, PoseInstance instance, Random random, bool augment) =>
         Sample(ScaledImage.FullSize(image), instance, random, augment);
 
@@ -54,7 +54,7 @@ public sealed class PoseSampler : IPoseSampler
     }
 
     /// <summary>
-    /// A sample of one instance of a dataset image, decoded through <see cref="Cache"/> at the lowest resolution that
+    /// The <see cref="IPoseSampler"/> contract: a sample of one instance of a dataset image, decoded through <see cref="Cache"/> at the lowest resolution that
     /// still gives the sample full detail at the largest zoom. Needs the dataset constructor.
     /// </summary>
     public PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment)

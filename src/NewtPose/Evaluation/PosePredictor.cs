@@ -62,7 +62,11 @@ public static class PosePredictor
     }
 }
 
-/// <summary>Turns samples into the network's input tensor; the one place where input normalisation happens.</summary>
+/// <summary>
+/// Turns samples into the network's input tensor: planar RGB in [0, 1]. It does not normalise: the network does that
+/// itself as its first operation (<see cref="PoseModel.forward"/> uses the spec's Mean/Std), so the ONNX export and
+/// every caller see one input convention and the normalisation happens exactly once.
+/// </summary>
 internal static class ModelInput
 {
     /// <summary>Concatenates the samples' planar pixels, checking each has the network's input size.</summary>
@@ -80,14 +84,9 @@ internal static class ModelInput
         return packed;
     }
 
-    /// <summary>(B, 3, H, W) on <paramref name="device"/>, normalised as (x − mean) / std per channel of the spec.</summary>
-    public static Tensor ToTensor(float[] packed, int batch, PoseModelSpec spec, Device device)
-    {
-        var x = tensor(packed, [batch, 3, spec.InputHeight, spec.InputWidth]).to(device);
-        var mean = tensor(spec.Mean, [1, 3, 1, 1]).to(device);
-        var std = tensor(spec.Std, [1, 3, 1, 1]).to(device);
-        return (x - mean) / std;
-    }
+    /// <summary>(B, 3, H, W) on <paramref name="device"/>, RGB in [0, 1], not normalised (the network's forward does it).</summary>
+    public static Tensor ToTensor(float[] packed, int batch, PoseModelSpec spec, Device device) =>
+        tensor(packed, [batch, 3, spec.InputHeight, spec.InputWidth]).to(device);
 
     public static Device DeviceOf(nn.Module network) => network.parameters().FirstOrDefault()?.device ?? CPU;
 }

@@ -7,7 +7,9 @@ namespace NewtPose.Models;
 /// <summary>
 /// A pose model = backbone + head. The head owns its target encoding, loss and decoding, so the trainer only ever
 /// speaks in keypoint coordinates: (B, K, 2) in the pixels of the network input, with a (B, K) weight that is 0 for
-/// keypoints that are not labelled (v = 0) or fell out of the frame.
+/// keypoints that are not labelled (v = 0) or fell out of the frame. <c>forward</c> takes planar RGB in [0, 1] and
+/// applies any input normalisation itself (from <see cref="PoseModelSpec.Mean"/>/<see cref="PoseModelSpec.Std"/>);
+/// callers never normalise.
 /// </summary>
 public abstract class PoseNetwork : nn.Module<Tensor, Tensor>
 {

@@ -1,30 +1,16 @@
 using System.Threading.Channels;
 using NewtPose.Augmentation;
-using NewtPose.Imaging;
 
 namespace NewtPose.Training;
-
-/// <summary>Where the trainer gets pixels from: the seam for an image cache or an in-memory source.</summary>
-public interface IImageSource
-{
-    /// <summary>The upright photo at <paramref name="path"/>; must be safe to call from several threads.</summary>
-    RgbImage Load(string path);
-}
-
-/// <summary>Decodes from disk every time through <see cref="ImageLoader"/> (EXIF orientation applied).</summary>
-public sealed class DiskImageSource : IImageSource
-{
-    public RgbImage Load(string path) => ImageLoader.Load(path);
-}
 
 /// <summary>A batch ready for the network: packed planar pixels, keypoints (B·K·2) in sample pixels and their loss weights (B·K).</summary>
 internal sealed record PreparedBatch(int Index, float[] Pixels, float[] Keypoints, float[] Weights, PoseSample[] Samples, TrainingItem[] Items);
 
 /// <summary>What the pipeline needs besides the items.</summary>
-internal sealed record PipelineSettings(IImageSource Images, IPoseSampler Sampler, Models.PoseModelSpec Spec, int BatchSize, int Workers, int Seed, bool Augment);
+internal sealed record PipelineSettings(IPoseSampler Sampler, Models.PoseModelSpec Spec, int BatchSize, int Workers, int Seed, bool Augment);
 
 /// <summary>
-/// Prepares batches (decode + sample) on background workers while the caller computes. Batch b is prepared by worker
+/// Prepares batches (the sampler decodes, crops and augments) on background workers while the caller computes. Batch b is prepared by worker
 /// b mod W with a Random seeded from (seed, epoch, b) and read back in order from that worker's bounded channel, so the
 /// batches are identical whatever the timing or the number of workers.
 /// </summary>
@@ -108,10 +94,9 @@ internal static class BatchPipeline
         for (var i = 0; i < indices.Length; i++)
         {
             var item = items[indices[i]];
-            var image = settings.Images.Load(item.ImagePath);
-            var sample = settings.Sampler.Sample(image, item.Instance, random, settings.Augment);
+            var sample = settings.Sampler.Sample(item.Image, item.Instance, random, settings.Augment);
             if (sample.Keypoints.Length != k)
-                throw new InvalidOperationException($"{item.ImagePath}: the sampler returned {sample.Keypoints.Length} keypoints; the skeleton has {k}.");
+                throw new InvalidOperationException($"{item.Image.Path}: the sampler returned {sample.Keypoints.Length} keypoints; the skeleton has {k}.");
             for (var j = 0; j < k; j++)
             {
                 var p = sample.Keypoints[j];

@@ -8,9 +8,11 @@ using NewtPose.IO;
 namespace NewtPose.Training;
 
 /// <summary>
-/// The files of one training run: options.json, split.json, model.json (the model spec), metrics.csv and metrics.json
-/// (one entry per epoch; at the end also the final figures at the top level), checkpoints/best.ckpt and
-/// checkpoints/last.ckpt, train.log.
+/// The files of one training run: options.json, split.json (the <see cref="Data.Splits.DatasetSplit"/> JSON that
+/// `newtpose split` writes), model.json + model.weights (the best epoch so far, loadable with
+/// <see cref="Models.PoseModels.Load"/>(run folder)), metrics.csv and metrics.json (one entry per epoch; at the end also
+/// the final test figures at the top level), checkpoints/best.ckpt and checkpoints/last.ckpt (with optimizer state, for
+/// resuming), train.log, and report.html when a report was written.
 /// </summary>
 public sealed class RunFolder
 {
@@ -20,6 +22,8 @@ public sealed class RunFolder
     public string OptionsFile => Combine("options.json");
     public string SplitFile => Combine("split.json");
     public string ModelFile => Combine("model.json");
+    public string ModelWeights => Combine("model.weights");
+    public string ReportHtml => Combine("report.html");
     public string MetricsCsv => Combine("metrics.csv");
     public string MetricsJson => Combine("metrics.json");
     public string LogFile => Combine("train.log");

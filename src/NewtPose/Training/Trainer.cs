@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NewtPose.Augmentation;
 using NewtPose.Data;
+using NewtPose.Data.Splits;
 using NewtPose.IO;
 using NewtPose.Models;
 using NewtPose.Runtime;
@@ -12,48 +13,55 @@ namespace NewtPose.Training;
 /// Trains a <see cref="PoseNetwork"/> on a dataset split and writes a run folder (<see cref="RunFolder"/>). The network
 /// and the sampler come from the caller, so any registered model and augmentation preset plug in:
 /// <code>
-/// var trainer = new Trainer(options, dataset, split, spec => registry.Create(spec), sampler);
+/// var split = DatasetSplitter.Split(dataset, new SplitOptions(Seed: 1, ValFraction: 0.15, TestFraction: 0.15, GroupBy: "individual"));
+/// var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, AugmentationOptions.Default);
+/// var trainer = new Trainer(options, dataset, split, spec => PoseModels.Create(spec), sampler);
 /// var result = trainer.Train("runs/newts-01", progress, cancellationToken);   // or trainer.Resume("runs/newts-01")
+/// using var model = PoseModels.Load("runs/newts-01");                         // the best epoch's weights
 /// </code>
-/// The network built for the run is disposed at the end; the best weights are in checkpoints/best.ckpt
-/// (<see cref="Checkpoint.ReadSpec"/> + <see cref="Checkpoint.LoadWeights"/>).
+/// The network built for the run is disposed at the end; the best weights are in the run folder as model.json +
+/// model.weights (<see cref="Models.PoseModels.Load"/>) and in checkpoints/best.ckpt (with the optimizer state).
 /// </summary>
 public sealed class Trainer
 {
-    /// <summary>ImageNet channel statistics in [0, 1] units, the spec's default normalisation.</summary>
-    public static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
-    public static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
+    // Normalisation for networks that are not in the backbone catalog (a caller's own network): torchvision's ImageNet statistics.
+    private static readonly float[] DefaultMean = [0.485f, 0.456f, 0.406f];
+    private static readonly float[] DefaultStd = [0.229f, 0.224f, 0.225f];
 
     private readonly TrainingOptions options;
     private readonly PoseDataset dataset;
-    private readonly TrainingSplit split;
+    private readonly DatasetSplit split;
     private readonly Func<PoseModelSpec, PoseNetwork> createNetwork;
     private readonly IPoseSampler sampler;
-    private readonly IImageSource images;
 
     /// <param name="options">Validated here; never changed.</param>
     /// <param name="dataset">Images and labels; split paths refer to its <see cref="LabeledImage.Path"/>.</param>
-    /// <param name="split">Train, validation and (optional) test images.</param>
+    /// <param name="split">Train, validation and (optional) test images: what `newtpose split` writes, or <see cref="DatasetSplit.FromLists"/>.</param>
     /// <param name="createNetwork">Builds the network for <see cref="SpecFor"/>'s spec (the trainer owns and disposes it).</param>
-    /// <param name="sampler">Crops/augments to the input size of the options.</param>
-    /// <param name="images">Pixel source; decodes from disk by default.</param>
-    public Trainer(TrainingOptions options, PoseDataset dataset, TrainingSplit split, Func<PoseModelSpec, PoseNetwork> createNetwork,
-        IPoseSampler sampler, IImageSource? images = null)
+    /// <param name="sampler">Reads the pixels and crops/augments to the input size of the options (<see cref="PoseSampler"/> with its image cache).</param>
+    public Trainer(TrainingOptions options, PoseDataset dataset, DatasetSplit split, Func<PoseModelSpec, PoseNetwork> createNetwork, IPoseSampler sampler)
     {
         options.Validate();
-        split.CheckDisjoint();
+        SplitItems.CheckDisjoint(split);
         this.options = options;
         this.dataset = dataset;
         this.split = split;
         this.createNetwork = createNetwork;
         this.sampler = sampler;
-        this.images = images ?? new DiskImageSource();
     }
 
-    /// <summary>The model spec a run of these options on this skeleton asks the network factory for.</summary>
-    public static PoseModelSpec SpecFor(TrainingOptions options, Skeleton skeleton) => new(
-        options.Backbone, options.Head, options.InputWidth, options.InputHeight, skeleton.Keypoints,
-        skeleton.SwapPairs.Select(p => new[] { p.Left, p.Right }).ToArray(), ImageNetMean.ToArray(), ImageNetStd.ToArray());
+    /// <summary>
+    /// The model spec a run of these options on this skeleton asks the network factory for. A catalog backbone brings
+    /// its own input normalisation (<see cref="PoseModels.Spec"/>: e.g. the CNTK ImageNet ResNet18 wants 0–255 minus
+    /// channel means); a name the catalog does not know (a caller's own network) gets torchvision's ImageNet statistics.
+    /// </summary>
+    public static PoseModelSpec SpecFor(TrainingOptions options, Skeleton skeleton)
+    {
+        var pairs = skeleton.SwapPairs.Select(p => new[] { p.Left, p.Right }).ToArray();
+        if (PoseModels.Names.Any(b => b.Name == options.Backbone))
+            return PoseModels.Spec(options.Backbone, skeleton.Keypoints, options.InputWidth, options.InputHeight, options.Head, pairs);
+        return new(options.Backbone, options.Head, options.InputWidth, options.InputHeight, skeleton.Keypoints, pairs, DefaultMean.ToArray(), DefaultStd.ToArray());
+    }
 
     /// <summary>Starts a new run in <paramref name="runFolder"/> (which must not hold one yet).</summary>
     public TrainingResult Train(string runFolder, IProgress<TrainingEvent>? progress = null, CancellationToken cancellationToken = default) =>
@@ -68,10 +76,7 @@ public sealed class Trainer
 
     private TrainingResult Run(RunFolder run, bool resume, IProgress<TrainingEvent>? progress, CancellationToken cancellationToken)
     {
-        var data = new SplitItems(
-            TrainingSplit.Items(dataset, split.Train, "train"),
-            TrainingSplit.Items(dataset, split.Validation, "validation"),
-            TrainingSplit.Items(dataset, split.Test, "test"));
+        var data = SplitItems.From(dataset, split);
         if (data.Train.Count == 0) throw new ArgumentException("The train split holds no labelled animal; there is nothing to learn from.");
 
         TorchRuntime.EnsureLoaded();
@@ -82,26 +87,25 @@ public sealed class Trainer
         network.to(device);
         using var optimizer = TrainingSession.BuildOptimizer(network, options);
 
-        if (resume) CheckSameRun(run); else StartRun(run, network.Spec);
+        if (resume) CheckSameRun(run); else StartRun(run);
         var state = resume && File.Exists(run.LastCheckpoint) ? Checkpoint.Load(run.LastCheckpoint, network, optimizer) : TrainingState.Start;
         run.Log(resume
             ? $"resume after epoch {state.Epoch} of {options.Epochs}"
             : $"start: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test animals; device {device}, {options.Threads} threads");
 
-        var session = new TrainingSession(options, network, optimizer, run, data, new PipelineSettings(images, sampler, network.Spec,
+        var session = new TrainingSession(options, network, optimizer, run, data, new PipelineSettings(sampler, network.Spec,
             options.BatchSize, options.Workers, options.Seed, Augment: true), progress, cancellationToken);
         state = session.TrainEpochs(state);
         return session.Finish(state);
     }
 
-    private void StartRun(RunFolder run, PoseModelSpec spec)
+    private void StartRun(RunFolder run)
     {
         if (File.Exists(run.LastCheckpoint) || File.Exists(run.MetricsCsv) || File.Exists(run.OptionsFile))
             throw new InvalidOperationException($"{run.Path} already holds a training run: resume it, or train into a new folder.");
         Directory.CreateDirectory(Path.GetDirectoryName(run.LastCheckpoint)!);
         options.Save(run.OptionsFile);
         split.Save(run.SplitFile);
-        AtomicFile.WriteAllText(run.ModelFile, JsonSerializer.Serialize(spec, TrainingOptions.Json) + "\n");
     }
 
     private void CheckSameRun(RunFolder run)
@@ -110,12 +114,7 @@ public sealed class Trainer
         var saved = TrainingOptions.Load(run.OptionsFile);
         if (saved != options)
             throw new InvalidOperationException($"{run.OptionsFile} differs from the options given; a resumed run must use the options it started with (load them with TrainingOptions.Load).");
-        var savedSplit = TrainingSplit.Load(run.SplitFile);
-        string Json(TrainingSplit s) => JsonSerializer.Serialize(s, TrainingOptions.Json);
-        if (Json(savedSplit) != Json(split))
+        if (DatasetSplit.Load(run.SplitFile).ToJson() != split.ToJson())
             throw new InvalidOperationException($"{run.SplitFile} differs from the split given; a resumed run must use the split it started with.");
     }
 }
-
-/// <summary>The labelled animals of each part of the split.</summary>
-internal sealed record SplitItems(IReadOnlyList<TrainingItem> Train, IReadOnlyList<TrainingItem> Validation, IReadOnlyList<TrainingItem> Test);

@@ -121,6 +121,8 @@ internal sealed class TrainingSession(
         if (state.BestEpoch == record.Epoch)
         {
             Checkpoint.Save(run.BestCheckpoint, network, optimizer, state);
+            // The plain model beside it, so a run folder (even a killed one) loads with PoseModels.Load(run folder).
+            PoseModels.Save(network, run.Path);
             written.Add(new Checkpointed(record.Epoch, CheckpointKind.Best, run.BestCheckpoint));
         }
         if (options.CheckpointEveryEpoch || record.Epoch == options.Epochs || state.StoppedEarly)

@@ -13,14 +13,14 @@ public class PosePredictorTests
     private static readonly PoseModelSpec Spec = new("test-only", "test-only", 4, 2, ["a", "b"], [], [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]);
 
     [Fact]
-    public void Predictions_are_normalised_decoded_and_mapped_back_to_the_photo_in_order()
+    public void Predictions_get_raw_pixels_are_decoded_and_mapped_back_to_the_photo_in_order()
     {
         using var network = new TestOnlyReadoutNetwork(Spec);
         network.train();
         var samples = Enumerable.Range(0, 5).Select(i =>
         {
             var chw = new float[3 * 2 * 4];
-            chw[0] = 0.75f; // normalised: (0.75 - 0.5) / 0.25 = 1
+            chw[0] = 0.75f; // passed as is: the network normalises, not the predictor
             return new PoseSample(chw, 4, 2, [Keypoint.Missing, Keypoint.Missing], new AffineTransform(2, 0, 10 * i, 0, 2, 100));
         }).ToArray();
 
@@ -29,8 +29,8 @@ public class PosePredictorTests
         Assert.Equal(5, predictions.Count);
         for (var i = 0; i < 5; i++)
         {
-            // Decode puts keypoint a at (first normalised value, 3) = (1, 3) and b at (0, 0) in sample pixels.
-            Assert.Equal(new PredictedKeypoint(2 + 10 * i, 106, 0.5), predictions[i].Keypoints[0]);
+            // Decode puts keypoint a at (first input value, 3) = (0.75, 3) and b at (0, 0) in sample pixels.
+            Assert.Equal(new PredictedKeypoint(1.5 + 10 * i, 106, 0.5), predictions[i].Keypoints[0]);
             Assert.Equal(new PredictedKeypoint(10 * i, 100, 0.5), predictions[i].Keypoints[1]);
         }
         Assert.True(network.training);

@@ -9,11 +9,11 @@ public class BatchPipelineTests
 {
     private static readonly ToyPoseData Toy = new(count: 10);
 
-    private static PipelineSettings Settings(int workers, IPoseSampler? sampler = null) => new(Toy, sampler ?? new NoisySampler(),
+    private static PipelineSettings Settings(int workers, IPoseSampler? sampler = null) => new(sampler ?? new NoisySampler(),
         NewtPose.Training.Trainer.SpecFor(new TrainingOptions { InputWidth = 32, InputHeight = 32 }, Toy.Dataset.Skeleton), BatchSize: 3, workers, Seed: 5, Augment: true);
 
     private static IReadOnlyList<TrainingItem> Items() =>
-        Toy.Dataset.Images.Select(i => new TrainingItem(Toy.Dataset.FullPath(i), i.Instances[0])).ToArray();
+        Toy.Dataset.Images.Select(i => new TrainingItem(i, i.Instances[0])).ToArray();
 
     [Fact]
     public void Batches_come_in_order_and_are_the_same_whatever_the_number_of_workers()
@@ -24,7 +24,7 @@ public class BatchPipelineTests
 
         Assert.Equal([0, 1, 2, 3], threaded.Select(b => b.Index));
         Assert.Equal([3, 3, 3, 1], threaded.Select(b => b.Samples.Length));
-        Assert.Equal(order.Select(i => Items()[i].ImagePath), threaded.SelectMany(b => b.Items).Select(i => i.ImagePath));
+        Assert.Equal(order.Select(i => Items()[i].Image.Path), threaded.SelectMany(b => b.Items).Select(i => i.Image.Path));
         Assert.Equal(inline.SelectMany(b => b.Keypoints), threaded.SelectMany(b => b.Keypoints));
         Assert.Equal(inline.SelectMany(b => b.Pixels), threaded.SelectMany(b => b.Pixels));
         var otherEpoch = BatchPipeline.Run(Items(), order, epoch: 4, Settings(3), CancellationToken.None).ToArray();
@@ -45,7 +45,7 @@ public class BatchPipelineTests
     [Fact]
     public void A_worker_failure_surfaces_as_its_own_exception()
     {
-        var items = Items().Append(new TrainingItem("/nowhere/gone.png", Items()[0].Instance)).ToArray();
+        var items = Items().Append(new TrainingItem(Items()[0].Image with { Path = "gone.png" }, Items()[0].Instance)).ToArray();
         var e = Assert.Throws<FileNotFoundException>(() =>
             BatchPipeline.Run(items, Enumerable.Range(0, items.Length).ToArray(), 1, Settings(2), CancellationToken.None).ToArray());
         Assert.Contains("gone.png", e.Message);
@@ -54,9 +54,9 @@ public class BatchPipelineTests
     /// <summary>TEST-ONLY: a crop whose keypoints are jittered by the caller's Random, so the seeding shows.</summary>
     private sealed class NoisySampler : IPoseSampler
     {
-        private readonly TestOnlyCropSampler crop = new(32);
+        private readonly TestOnlyCropSampler crop = Toy.Sampler(32);
 
-        public PoseSample Sample(RgbImage image, PoseInstance instance, Random random, bool augment)
+        public PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment)
         {
             var s = crop.Sample(image, instance, random, augment);
             return s with { Keypoints = s.Keypoints.Select(k => k with { X = k.X + random.NextDouble() }).ToArray() };
@@ -66,7 +66,7 @@ public class BatchPipelineTests
     /// <summary>TEST-ONLY: keypoint 0 at (5, 6) visible (or at x = 40, outside the 32 px sample), keypoint 1 not labelled.</summary>
     private sealed class FixedSampler(bool outside = false) : IPoseSampler
     {
-        public PoseSample Sample(RgbImage image, PoseInstance instance, Random random, bool augment) =>
+        public PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment) =>
             new(new float[3 * 32 * 32], 32, 32, [new Keypoint(outside ? 40 : 5, 6, Visibility.Visible), new Keypoint(7, 8, Visibility.NotLabeled)], AffineTransform.Identity);
     }
 }

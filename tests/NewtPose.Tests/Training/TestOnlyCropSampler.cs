@@ -6,11 +6,15 @@ namespace NewtPose.Tests.Training;
 
 /// <summary>
 /// TEST-ONLY sampler: a square crop around the labelled keypoints plus a margin, resized (nearest neighbour) to the input
-/// size, no augmentation. Sample pixel u maps to source x0 + u / scale.
+/// size, no augmentation. Sample pixel u maps to source x0 + u / scale. Pixels come from <paramref name="load"/>
+/// (the toy's in-memory photos) or, by default, from disk under the dataset root.
 /// </summary>
-internal sealed class TestOnlyCropSampler(int size, double margin = 8) : IPoseSampler
+internal sealed class TestOnlyCropSampler(int size, PoseDataset dataset, Func<LabeledImage, RgbImage>? load = null, double margin = 8) : IPoseSampler
 {
-    public PoseSample Sample(RgbImage image, PoseInstance instance, Random random, bool augment)
+    public PoseSample Sample(LabeledImage labeled, PoseInstance instance, Random random, bool augment) =>
+        Sample(load is null ? ImageLoader.Load(dataset.FullPath(labeled)) : load(labeled), instance);
+
+    public PoseSample Sample(RgbImage image, PoseInstance instance)
     {
         var box = BoundingBox.AroundLabeled(instance.Keypoints) ?? new BoundingBox(0, 0, image.Width, image.Height);
         var side = Math.Max(16, Math.Max(box.Width, box.Height) + 2 * margin);

@@ -28,8 +28,15 @@ internal sealed class TestOnlyTinyPoseNetwork : PoseNetwork
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) =>
-        head.forward(functional.relu(conv2.forward(functional.relu(bn1.forward(conv1.forward(input))))));
+    public override Tensor forward(Tensor input)
+    {
+        // The PoseNetwork contract: input is RGB in [0, 1]; the network normalises it with its spec.
+        using var scope = NewDisposeScope();
+        var mean = tensor(Spec.Mean, device: input.device).view(1, 3, 1, 1);
+        var std = tensor(Spec.Std, device: input.device).view(1, 3, 1, 1);
+        var x = (input - mean) / std;
+        return head.forward(functional.relu(conv2.forward(functional.relu(bn1.forward(conv1.forward(x)))))).MoveToOuterDisposeScope();
+    }
 
     public override Tensor Loss(Tensor output, Tensor keypoints, Tensor weights)
     {

@@ -1,14 +1,13 @@
 using NewtPose.Data;
 using NewtPose.Imaging;
-using NewtPose.Training;
 
 namespace NewtPose.Tests.Training;
 
 /// <summary>
 /// TEST-ONLY data: 48×48 grey photos with a red blob at keypoint "red" and a blue blob at keypoint "blue", held in memory
-/// (an <see cref="IImageSource"/> keyed by full path). Trivially learnable by a colour detector.
+/// (keyed by full path). Trivially learnable by a colour detector.
 /// </summary>
-internal sealed class ToyPoseData : IImageSource
+internal sealed class ToyPoseData
 {
     public const int Size = 48;
     private readonly Dictionary<string, RgbImage> images = new();
@@ -33,6 +32,9 @@ internal sealed class ToyPoseData : IImageSource
     public PoseDataset Dataset { get; }
 
     public IReadOnlyList<string> Paths(int from, int count) => Dataset.Images.Skip(from).Take(count).Select(i => i.Path).ToArray();
+
+    /// <summary>A sampler reading these in-memory photos.</summary>
+    public TestOnlyCropSampler Sampler(int size) => new(size, Dataset, image => Load(Dataset.FullPath(image)));
 
     public RgbImage Load(string path) => images.TryGetValue(path, out var image) ? image : throw new FileNotFoundException($"{path}: not a toy image.", path);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using NewtPose.Data.Splits;
 using NewtPose.Training;
 using TorchSharp;
 
@@ -30,10 +31,10 @@ public sealed class TrainerTests : IDisposable
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
     }
 
-    private TrainingSplit Split() => new(toy.Paths(0, 16), toy.Paths(16, 4)) { Test = toy.Paths(20, 4) };
+    private DatasetSplit Split() => DatasetSplit.FromLists(toy.Paths(0, 16), toy.Paths(16, 4), toy.Paths(20, 4));
 
-    private Trainer NewTrainer(TrainingOptions options, TrainingSplit? split = null) =>
-        new(options, toy.Dataset, split ?? Split(), spec => new TestOnlyTinyPoseNetwork(spec), new TestOnlyCropSampler(32), toy);
+    private Trainer NewTrainer(TrainingOptions options, DatasetSplit? split = null) =>
+        new(options, toy.Dataset, split ?? Split(), spec => new TestOnlyTinyPoseNetwork(spec), toy.Sampler(32));
 
     private string Folder(string name) => Path.Combine(root, name);
 
@@ -59,12 +60,25 @@ public sealed class TrainerTests : IDisposable
     {
         torch.manual_seed(Toy.Seed);
         using var network = new TestOnlyTinyPoseNetwork(Trainer.SpecFor(Toy, toy.Dataset.Skeleton));
-        var sampler = new TestOnlyCropSampler(32);
+        var sampler = toy.Sampler(32);
         var images = toy.Dataset.Images.Skip(20).ToArray();
-        var samples = images.Select(i => sampler.Sample(toy.Load(toy.Dataset.FullPath(i)), i.Instances[0], new Random(0), augment: false)).ToArray();
+        var samples = images.Select(i => sampler.Sample(i, i.Instances[0], new Random(0), augment: false)).ToArray();
         var predictions = NewtPose.Evaluation.PosePredictor.Predict(network, samples, batchSize: 3);
         var cases = images.Zip(predictions, (i, p) => new NewtPose.Evaluation.EvaluationCase(i.Instances[0].Keypoints, p.Keypoints)).ToArray();
         return NewtPose.Evaluation.KeypointMetrics.Evaluate(toy.Dataset.Skeleton.Keypoints, cases).Overall.MeanPxError!.Value;
+    }
+
+    [Fact]
+    public void The_spec_carries_the_backbones_own_normalisation()
+    {
+        var skeleton = toy.Dataset.Skeleton;
+        var imagenet = Trainer.SpecFor(new TrainingOptions { Backbone = "resnet18-imagenet", InputWidth = 192, InputHeight = 192 }, skeleton);
+        // The CNTK ResNet18 wants 0–255 minus channel means: std 1/255, mean R 123.15/255.
+        Assert.Equal(NewtPose.Models.Backbones.ImageNetResNet18.Mean, imagenet.Mean);
+        Assert.Equal(NewtPose.Models.Backbones.ImageNetResNet18.Std, imagenet.Std);
+        var scratch = Trainer.SpecFor(new TrainingOptions { Backbone = "resnet18", InputWidth = 192, InputHeight = 192 }, skeleton);
+        Assert.Equal(0.229f, scratch.Std[0]);
+        Assert.Equal((192, 192), (imagenet.InputWidth, imagenet.InputHeight));
     }
 
     [Fact]
@@ -75,8 +89,9 @@ public sealed class TrainerTests : IDisposable
         var run = new RunFolder(result.RunFolder);
 
         Assert.Equal(Toy, TrainingOptions.Load(run.OptionsFile));
-        Assert.Equal(Split().Train, TrainingSplit.Load(run.SplitFile).Train);
+        Assert.Equal(Split().ToJson(), DatasetSplit.Load(run.SplitFile).ToJson());
         Assert.True(File.Exists(run.ModelFile));
+        Assert.True(File.Exists(run.ModelWeights));
         Assert.True(File.Exists(run.BestCheckpoint));
         Assert.True(File.Exists(run.LastCheckpoint));
         Assert.Equal(["best.ckpt", "last.ckpt"], Directory.GetFiles(Path.GetDirectoryName(run.LastCheckpoint)!).Select(Path.GetFileName).Order());
@@ -187,9 +202,9 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void A_split_naming_an_unknown_image_or_overlapping_parts_is_rejected()
     {
-        var unknown = Assert.Throws<ArgumentException>(() => NewTrainer(Toy, new TrainingSplit(["nope.png"], [])).Train(Folder("bad")));
+        var unknown = Assert.Throws<ArgumentException>(() => NewTrainer(Toy, DatasetSplit.FromLists(["nope.png"], [])).Train(Folder("bad")));
         Assert.Contains("'nope.png'", unknown.Message);
-        var overlap = Assert.Throws<ArgumentException>(() => NewTrainer(Toy, new TrainingSplit(toy.Paths(0, 4), toy.Paths(3, 2))));
+        var overlap = Assert.Throws<ArgumentException>(() => NewTrainer(Toy, DatasetSplit.FromLists(toy.Paths(0, 4), toy.Paths(3, 2))));
         Assert.Contains(toy.Paths(3, 1)[0], overlap.Message);
     }
 
@@ -208,15 +223,15 @@ public sealed class TrainerTests : IDisposable
     public void Photos_are_decoded_from_disk_by_default_and_a_missing_one_is_named()
     {
         var dataset = ToyPoseFiles.WritePngs(toy, Folder("photos"));
-        var split = new TrainingSplit(toy.Paths(0, 8), toy.Paths(8, 4));
-        var result = new Trainer(Toy with { Epochs = 2 }, dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), new TestOnlyCropSampler(32))
+        var split = DatasetSplit.FromLists(toy.Paths(0, 8), toy.Paths(8, 4));
+        var result = new Trainer(Toy with { Epochs = 2 }, dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), new TestOnlyCropSampler(32, dataset))
             .Train(Folder("from-disk"));
         Assert.Equal("validation", result.FinalSplit);
         Assert.Equal(8, result.Final.Overall.Count);
 
         File.Delete(Path.Combine(Folder("photos"), toy.Paths(5, 1)[0]));
         var missing = Assert.Throws<FileNotFoundException>(() =>
-            new Trainer(Toy, dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), new TestOnlyCropSampler(32)).Train(Folder("missing")));
+            new Trainer(Toy, dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), new TestOnlyCropSampler(32, dataset)).Train(Folder("missing")));
         Assert.Contains(toy.Paths(5, 1)[0], missing.Message);
     }
 

@@ -42,7 +42,25 @@ public sealed record DatasetSplit
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+    /// <summary>
+    /// A split from explicit lists (hand-picked images, or lists made by another tool). It records seed 0, no grouping,
+    /// one group per image and the fractions the lists give, so the saved file still describes itself.
+    /// </summary>
+    public static DatasetSplit FromLists(IReadOnlyList<string> train, IReadOnlyList<string> val, IReadOnlyList<string>? test = null)
+    {
+        test ??= [];
+        var total = Math.Max(1, train.Count + val.Count + test.Count);
+        return new DatasetSplit
+        {
+            Seed = 0, Shuffle = 0, ValFraction = val.Count / (double)total, TestFraction = test.Count / (double)total,
+            Groups = train.Count + val.Count + test.Count, Train = train.ToArray(), Val = val.ToArray(), Test = test.ToArray(),
+        };
+    }
+
+    /// <summary>The JSON <see cref="Save"/> writes (what `newtpose split` writes and `--split FILE` reads).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     public static DatasetSplit Load(string path)
     {
