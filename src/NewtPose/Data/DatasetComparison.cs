@@ -7,6 +7,7 @@ namespace NewtPose.Data;
 /// order within the image, counting only instances with at least one labelled point (an empty instance carries no
 /// label, and some formats cannot hold one); keypoints by index.
 /// </summary>
+/// <param name="Label">What was compared (e.g. "COCO → DLC → read back"), for tables of several comparisons.</param>
 /// <param name="ImagesCompared">Images present in both.</param>
 /// <param name="ImagesOnlyInFirst">Images of the first dataset the second lacks.</param>
 /// <param name="ImagesOnlyInSecond">Images of the second dataset the first lacks.</param>
@@ -20,7 +21,7 @@ namespace NewtPose.Data;
 /// <param name="VisibilityMismatches">Points labelled in both whose visibility differs (e.g. occluded → visible in DLC).</param>
 /// <param name="KeypointNamesMatch">Whether both skeletons name their keypoints alike.</param>
 /// <param name="Examples">The first few differences, each naming the image, instance and keypoint.</param>
-public sealed record DatasetComparison(int ImagesCompared, int ImagesOnlyInFirst, int ImagesOnlyInSecond,
+public sealed record DatasetComparison(string Label, int ImagesCompared, int ImagesOnlyInFirst, int ImagesOnlyInSecond,
     int InstanceCountMismatches, int PointsCompared, double MaxDeviation, double MeanDeviation, int LabelsLost,
     int LabelsAdded, int VisibilityMismatches, bool KeypointNamesMatch, IReadOnlyList<string> Examples)
 {
@@ -35,7 +36,7 @@ public sealed record DatasetComparison(int ImagesCompared, int ImagesOnlyInFirst
     /// Compares <paramref name="first"/> (e.g. the source) with <paramref name="second"/> (e.g. its conversion read
     /// back). Different keypoint counts cannot be compared and throw <see cref="ArgumentException"/>.
     /// </summary>
-    public static DatasetComparison Compare(PoseDataset first, PoseDataset second)
+    public static DatasetComparison Compare(PoseDataset first, PoseDataset second, string label = "")
     {
         var k = first.Skeleton.Count;
         if (second.Skeleton.Count != k)
@@ -96,7 +97,7 @@ public sealed record DatasetComparison(int ImagesCompared, int ImagesOnlyInFirst
         added += extraImages.Sum(b => b.Instances.Sum(i => i.LabeledCount));
         if (onlySecond > 0) Example($"{onlySecond} images of the second dataset are not in the first.");
         var namesMatch = first.Skeleton.Keypoints.SequenceEqual(second.Skeleton.Keypoints, StringComparer.Ordinal);
-        return new DatasetComparison(compared, onlyFirst, onlySecond, instanceMismatches, points, max,
+        return new DatasetComparison(label, compared, onlyFirst, onlySecond, instanceMismatches, points, max,
             points == 0 ? 0 : sum / points, lost, added, visibility, namesMatch, examples);
     }
 

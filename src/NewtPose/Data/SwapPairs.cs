@@ -90,7 +90,16 @@ public static partial class SwapPairs
     /// unpaired (midline) keypoints of each instance; a pair whose two points fall on the same side of it in most
     /// instances is probably not a left/right pair (or the labels are swapped).
     /// </summary>
-    public static IReadOnlyList<string> CheckMirroring(PoseDataset dataset)
+    public static IReadOnlyList<string> CheckMirroring(PoseDataset dataset) =>
+        Check(dataset).Where(c => !c.Mirrors).Select(c =>
+            $"{PairWarningPrefix}{c.Left}/{c.Right}: both points lie on the same side of the body axis in {c.SameSide} of {c.Instances} instances; check that they are a left/right pair.")
+        .ToArray();
+
+    /// <summary>
+    /// Every swap pair with the evidence <see cref="CheckMirroring"/> judges it by: in how many instances both points are
+    /// labelled and the body axis is known, and in how many of those they lie on the same side of it.
+    /// </summary>
+    public static IReadOnlyList<SwapPairCheck> Check(PoseDataset dataset)
     {
         var skeleton = dataset.Skeleton;
         if (skeleton.SwapPairs.Count == 0) return [];
@@ -118,12 +127,8 @@ public static partial class SwapPairs
                     if (sl * sr > 0) sameSide[p]++;
                 }
             }
-        var warnings = new List<string>();
-        for (var p = 0; p < sameSide.Length; p++)
-            if (counted[p] >= 3 && sameSide[p] * 2 > counted[p])
-                warnings.Add($"{PairWarningPrefix}{skeleton.Keypoints[skeleton.SwapPairs[p].Left]}/{skeleton.Keypoints[skeleton.SwapPairs[p].Right]}: " +
-                    $"both points lie on the same side of the body axis in {sameSide[p]} of {counted[p]} instances; check that they are a left/right pair.");
-        return warnings;
+        return skeleton.SwapPairs.Select((pair, p) =>
+            new SwapPairCheck(skeleton.Keypoints[pair.Left], skeleton.Keypoints[pair.Right], counted[p], sameSide[p])).ToArray();
     }
 
     private static int[] NearestByName(Skeleton skeleton, int keypoint, int[] midline)
@@ -202,4 +207,18 @@ public static partial class SwapPairs
 
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Digits();
+}
+
+/// <summary>One swap pair checked against the labels (<see cref="SwapPairs.Check"/>).</summary>
+/// <param name="Left">The left keypoint's name.</param>
+/// <param name="Right">The right keypoint's name.</param>
+/// <param name="Instances">Instances with both points labelled and a body axis to judge them by.</param>
+/// <param name="SameSide">Of those, instances where both points lie on the same side of the axis (a mirror pair never should).</param>
+public sealed record SwapPairCheck(string Left, string Right, int Instances, int SameSide)
+{
+    /// <summary>False when, over at least 3 instances, most put both points on the same side: probably not a left/right pair.</summary>
+    public bool Mirrors => Instances < 3 || SameSide * 2 <= Instances;
+
+    /// <summary>"mirrors", "too few instances to tell" or "check: same side in most instances".</summary>
+    public string Verdict => Instances < 3 ? "too few instances to tell" : Mirrors ? "mirrors" : "check: same side in most instances";
 }

@@ -9,11 +9,12 @@ public class DatasetComparisonTests
     {
         using var folder = new TempFolder();
         var dataset = TestData.Newts(folder);
-        var same = DatasetComparison.Compare(dataset, dataset);
+        var same = DatasetComparison.Compare(dataset, dataset, "itself");
         Assert.True(same.IsSame());
         Assert.Equal(6, same.ImagesCompared);
         Assert.Equal(dataset.Instances.Sum(i => i.LabeledCount), same.PointsCompared);
         Assert.Empty(same.Examples);
+        Assert.Equal("itself", same.Label);
     }
 
     [Fact]

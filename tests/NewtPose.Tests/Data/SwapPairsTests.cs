@@ -42,5 +42,17 @@ public class SwapPairsTests
         var w = Assert.Single(warnings);
         Assert.Contains("left_hand/right_hand", w);
         Assert.Contains("5 of 5 instances", w);
+
+        var checks = SwapPairs.Check(new PoseDataset(skeleton, images, "."));
+        Assert.Equal(2, checks.Count);
+        Assert.Equal(new SwapPairCheck("left_eye", "right_eye", 5, 0), checks[0]);
+        Assert.True(checks[0].Mirrors);
+        Assert.Equal("mirrors", checks[0].Verdict);
+        Assert.Equal(new SwapPairCheck("left_hand", "right_hand", 5, 5), checks[1]);
+        Assert.False(checks[1].Mirrors);
+        // Two instances are too few to judge: no warning, and the verdict says so.
+        var few = SwapPairs.Check(new PoseDataset(skeleton, images.Take(2).ToArray(), "."));
+        Assert.Equal("too few instances to tell", few[1].Verdict);
+        Assert.Empty(SwapPairs.CheckMirroring(new PoseDataset(skeleton, images.Take(2).ToArray(), ".")));
     }
 }
