@@ -70,9 +70,9 @@ fi
 if ! python3 - "$out" <<'PY'
 import json, os, sys
 expected = {
-    "01-explore-data.ipynb": ["DatasetSummary", '"type":"image"', '"name":"not labelled"', "Keypoints in the body frame",
-                              "Image sizes", '"type":"histogram"', "SwapPairCheck"],
-    "02-convert-coco.ipynb": ["ConversionReport", "DatasetComparison", "DLC", "YOLO", "read back", "MaxDeviation"],
+    "01-explore-data.ipynb": ["LabeledPerKeypoint", "newtpose-table", '"type":"image"', '"name":"not labelled"', "Keypoints in the body frame",
+                              "Image sizes", '"type":"histogram"', "SameSide"],
+    "02-convert-coco.ipynb": ["newtpose-table", "CopiedImages", "VisibilityMismatches", "DLC", "YOLO", "read back", "MaxDeviation"],
     "03-augment.ipynb": ['"type":"image"', "No augmentation", "Default preset", "Default without rotation", "Rotation only",
                          "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
 }

@@ -44,9 +44,9 @@ public class NotebookRunnerTests
     /// <summary>What notebooks 01-03 must show (charts by their titles or traces, tables by their type names).</summary>
     private static readonly Dictionary<string, string[]> ExpectedOutputs = new()
     {
-        ["01-explore-data.ipynb"] = ["DatasetSummary", "\"type\":\"image\"", "\"name\":\"not labelled\"", "Keypoints in the body frame",
-            "Image sizes", "\"type\":\"histogram\"", "SwapPairCheck"],
-        ["02-convert-coco.ipynb"] = ["ConversionReport", "DatasetComparison", "DLC", "YOLO", "read back", "MaxDeviation"],
+        ["01-explore-data.ipynb"] = ["LabeledPerKeypoint", "newtpose-table", "\"type\":\"image\"", "\"name\":\"not labelled\"", "Keypoints in the body frame",
+            "Image sizes", "\"type\":\"histogram\"", "SameSide"],
+        ["02-convert-coco.ipynb"] = ["newtpose-table", "CopiedImages", "VisibilityMismatches", "DLC", "YOLO", "read back", "MaxDeviation"],
         ["03-augment.ipynb"] = ["\"type\":\"image\"", "No augmentation", "Default preset", "Default without rotation", "Rotation only",
             "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
     };
