@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Executes every notebook under notebooks/ in the official .NET Interactive Jupyter kernel (the dotnet-interactive
 # tool, as VS Code Polyglot Notebooks and Jupyter users run it), through `jupyter nbconvert --execute`, and fails on
-# any cell error or when the setup-check notebook's charts are missing from its outputs.
+# any cell error or when a notebook's charts (00-03) are missing from its outputs.
 # Installs what it needs when missing: Debian's nbconvert/nbclient/ipykernel (apt, needs root) and the
 # Microsoft.dotnet-interactive global tool registered as a Jupyter kernel. Quick mode is on unless NEWTPOSE_QUICK is set.
 # Executed notebooks go to notebooks/output/official/ (git-ignored). See docs/notebooks.md.
@@ -65,5 +65,32 @@ PY
     echo "00-setup-check.ipynb (official kernel): the live chart's output is not its final state" >&2
     status=1
   fi
+fi
+# Notebooks 01-03: each chart and table they show, looked up in the executed notebook's text/html outputs.
+if ! python3 - "$out" <<'PY'
+import json, os, sys
+expected = {
+    "01-explore-data.ipynb": ["LabeledPerKeypoint", "newtpose-table", '"type":"image"', '"name":"not labelled"', "Keypoints in the body frame",
+                              "Image sizes", '"type":"histogram"', "SameSide"],
+    "02-convert-coco.ipynb": ["newtpose-table", "CopiedImages", "VisibilityMismatches", "DLC", "YOLO", "read back", "MaxDeviation"],
+    "03-augment.ipynb": ['"type":"image"', "No augmentation", "Default preset", "Default without rotation", "Rotation only",
+                         "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
+}
+failed = False
+for name, markers in expected.items():
+    path = os.path.join(sys.argv[1], name)
+    if not os.path.exists(path):
+        continue  # its run failed and was reported above
+    cells = json.load(open(path, encoding="utf-8"))["cells"]
+    html = "\n".join("".join(o["data"]["text/html"]) for c in cells for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
+    if "Plotly.newPlot(" not in html and name != "02-convert-coco.ipynb":
+        print(f"{name} (official kernel): no chart in its outputs", file=sys.stderr); failed = True
+    for marker in markers:
+        if marker not in html:
+            print(f"{name} (official kernel): no output containing {marker}", file=sys.stderr); failed = True
+sys.exit(1 if failed else 0)
+PY
+then
+  status=1
 fi
 exit $status

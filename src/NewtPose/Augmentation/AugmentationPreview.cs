@@ -1,3 +1,4 @@
+using NewtPose.Charts;
 using NewtPose.Data;
 using NewtPose.Imaging;
 using SkiaSharp;
@@ -25,6 +26,19 @@ public static class AugmentationPreview
             images[i] = Draw(sample, skeleton, left);
         }
         return images;
+    }
+
+    /// <summary>
+    /// The samples of <see cref="Render"/> as one image grid chart (a notebook cell's output): each panel titled with its
+    /// seed, so a sample worth a closer look can be rendered again on its own.
+    /// </summary>
+    public static PlotlyFigure Grid(RgbImage image, PoseInstance instance, Skeleton skeleton, AugmentationOptions options,
+        string title, int count = 8, int seed = 1, int size = 256, int columns = 4)
+    {
+        var samples = Render(image, instance, skeleton, options, count, seed, size);
+        // The keypoints are drawn into the samples (left ones ringed), so the panels carry no labels of their own.
+        var panels = samples.Select((s, i) => new ImagePanel(s, [], $"seed {seed + i}")).ToArray();
+        return Chart.ImageGrid(panels, skeleton, new ImageGridOptions(Columns: columns, MaxSide: size, Title: title));
     }
 
     /// <summary>The sample's pixels as an 8-bit RGB image.</summary>

@@ -7,7 +7,7 @@ namespace NewtPose.Charts;
 /// The chart kinds of NewtPose, each a <see cref="PlotlyFigure"/> that shows inline in a notebook and saves as an
 /// offline HTML file. Charts only draw what they are given: compute metrics elsewhere.
 /// </summary>
-public static class Chart
+public static partial class Chart
 {
     /// <summary>Line chart of one or more series, e.g. train and validation loss per epoch.</summary>
     public static PlotlyFigure Lines(string title, IReadOnlyList<Series> series, Axes? axes = null)

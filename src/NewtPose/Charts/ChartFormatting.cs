@@ -13,13 +13,14 @@ internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : A
     public string[] PreferredMimeTypes { get; set; } = [];
 }
 
-/// <summary>The formatters for NewtPose chart types (created by the kernel through reflection).</summary>
+/// <summary>The formatters for NewtPose chart types and tables (created by the kernel through reflection).</summary>
 internal sealed class ChartFormatterSource
 {
     public IEnumerable<object> CreateTypeFormatters() =>
     [
         new HtmlChartFormatter(typeof(PlotlyFigure), v => ((PlotlyFigure)v).ToHtml()),
         new HtmlChartFormatter(typeof(LiveChart), v => ((LiveChart)v).ToHtml()),
+        new HtmlChartFormatter(typeof(Table), v => ((Table)v).ToHtml()),
     ];
 }
 

@@ -86,11 +86,20 @@ public static partial class SwapPairs
     private const string PairWarningPrefix = "swap pair ";
 
     /// <summary>
-    /// Warnings for pairs whose labelled positions do not mirror across the body axis: the axis is the line through the
-    /// unpaired (midline) keypoints of each instance; a pair whose two points fall on the same side of it in most
-    /// instances is probably not a left/right pair (or the labels are swapped).
+    /// Warnings for pairs whose labelled positions do not mirror across the body axis: the axis, per instance and pair,
+    /// is the line through the two unpaired (midline) keypoints nearest to the pair; a pair whose two points fall on the
+    /// same side of it in most instances is probably not a left/right pair (or the labels are swapped).
     /// </summary>
-    public static IReadOnlyList<string> CheckMirroring(PoseDataset dataset)
+    public static IReadOnlyList<string> CheckMirroring(PoseDataset dataset) =>
+        Check(dataset).Where(c => !c.Mirrors).Select(c =>
+            $"{PairWarningPrefix}{c.Left}/{c.Right}: both points lie on the same side of the body axis in {c.SameSide} of {c.Instances} instances; check that they are a left/right pair.")
+        .ToArray();
+
+    /// <summary>
+    /// Every swap pair with the evidence <see cref="CheckMirroring"/> judges it by: in how many instances both points are
+    /// labelled and the body axis is known, and in how many of those they lie on the same side of it.
+    /// </summary>
+    public static IReadOnlyList<SwapPairCheck> Check(PoseDataset dataset)
     {
         var skeleton = dataset.Skeleton;
         if (skeleton.SwapPairs.Count == 0) return [];
@@ -101,69 +110,64 @@ public static partial class SwapPairs
         // Each pair is judged against the midline points that share most of its name ("_bot" points for a "_bot" pair):
         // multi-view rigs label one animal in several views, each with its own axis.
         var axes = skeleton.SwapPairs.Select(p => NearestByName(skeleton, p.Left, midline)).ToArray();
-        // Pairs judged against the same midline points share one axis per instance.
-        var byAxis = Enumerable.Range(0, axes.Length).GroupBy(p => string.Join(',', axes[p])).Select(g => (Axis: axes[g.First()], Pairs: g.ToArray())).ToArray();
         foreach (var instance in dataset.Instances)
-            foreach (var (axisPoints, pairs) in byAxis)
+            for (var p = 0; p < axes.Length; p++)
             {
-                if (!Axis(instance, axisPoints, out var cx, out var cy, out var dx, out var dy)) continue;
-                foreach (var p in pairs)
-                {
-                    var l = instance.Keypoints[skeleton.SwapPairs[p].Left];
-                    var r = instance.Keypoints[skeleton.SwapPairs[p].Right];
-                    if (!l.IsLabeled || !r.IsLabeled) continue;
-                    var sl = dx * (l.Y - cy) - dy * (l.X - cx);
-                    var sr = dx * (r.Y - cy) - dy * (r.X - cx);
-                    counted[p]++;
-                    if (sl * sr > 0) sameSide[p]++;
-                }
+                var l = instance.Keypoints[skeleton.SwapPairs[p].Left];
+                var r = instance.Keypoints[skeleton.SwapPairs[p].Right];
+                if (!l.IsLabeled || !r.IsLabeled) continue;
+                if (!LocalAxis(instance, axes[p], (l.X + r.X) / 2, (l.Y + r.Y) / 2, out var cx, out var cy, out var dx, out var dy)) continue;
+                var sl = dx * (l.Y - cy) - dy * (l.X - cx);
+                var sr = dx * (r.Y - cy) - dy * (r.X - cx);
+                counted[p]++;
+                if (sl * sr > 0) sameSide[p]++;
             }
-        var warnings = new List<string>();
-        for (var p = 0; p < sameSide.Length; p++)
-            if (counted[p] >= 3 && sameSide[p] * 2 > counted[p])
-                warnings.Add($"{PairWarningPrefix}{skeleton.Keypoints[skeleton.SwapPairs[p].Left]}/{skeleton.Keypoints[skeleton.SwapPairs[p].Right]}: " +
-                    $"both points lie on the same side of the body axis in {sameSide[p]} of {counted[p]} instances; check that they are a left/right pair.");
-        return warnings;
+        return skeleton.SwapPairs.Select((pair, p) =>
+            new SwapPairCheck(skeleton.Keypoints[pair.Left], skeleton.Keypoints[pair.Right], counted[p], sameSide[p])).ToArray();
     }
 
+    // Midline points sharing a name part with the keypoint, e.g. the "_bot" ones for "paw1LH_bot"; all of them when none
+    // shares a part with it. Whole parts, not characters: "left_hip" and "tail_tip" share "ip" but nothing that matters.
     private static int[] NearestByName(Skeleton skeleton, int keypoint, int[] midline)
     {
-        var name = skeleton.Keypoints[keypoint];
-        int Score(int i)
-        {
-            var other = skeleton.Keypoints[i];
-            int prefix = 0, suffix = 0;
-            while (prefix < Math.Min(name.Length, other.Length) && name[prefix] == other[prefix]) prefix++;
-            while (suffix < Math.Min(name.Length, other.Length) && name[^(suffix + 1)] == other[^(suffix + 1)]) suffix++;
-            return prefix + suffix;
-        }
-        var scored = midline.Select(i => (i, Score: Score(i))).ToArray();
+        var parts = Parts(skeleton.Keypoints[keypoint]);
+        var scored = midline.Select(i => (i, Score: Parts(skeleton.Keypoints[i]).Count(parts.Contains))).ToArray();
         var best = scored.Length == 0 ? 0 : scored.Max(x => x.Score);
         var near = scored.Where(x => x.Score == best).Select(x => x.i).ToArray();
         return best > 0 && near.Length >= 2 ? near : midline;
     }
 
-    // Principal direction of the labelled midline points (needs two that are apart).
-    private static bool Axis(PoseInstance instance, int[] midline, out double cx, out double cy, out double dx, out double dy)
+    // Lower-case name parts split at non-letters/digits, without the left/right markers themselves.
+    private static HashSet<string> Parts(string name) =>
+        NamePart().Matches(name.ToLowerInvariant()).Select(m => m.Value).Where(p => p is not ("left" or "right" or "l" or "r")).ToHashSet();
+
+    [GeneratedRegex("[a-z0-9]+")]
+    private static partial Regex NamePart();
+
+    // The body axis where the pair sits: the line through the two labelled midline points nearest to the pair's midpoint.
+    // A line fitted through the whole midline fails on bodies that bend (a newt's curled tail pulls it off the trunk, and
+    // hips near the cloaca then fall on one side of it); locally, the midline is nearly straight.
+    private static bool LocalAxis(PoseInstance instance, int[] midline, double mx, double my,
+        out double cx, out double cy, out double dx, out double dy)
     {
         cx = cy = dx = dy = 0;
-        var n = 0;
-        foreach (var i in midline)
-            if (instance.Keypoints[i].IsLabeled) { cx += instance.Keypoints[i].X; cy += instance.Keypoints[i].Y; n++; }
-        if (n < 2) return false;
-        cx /= n; cy /= n;
-        double sxx = 0, syy = 0, sxy = 0;
+        int first = -1, second = -1;
+        double d1 = double.MaxValue, d2 = double.MaxValue;
         foreach (var i in midline)
         {
             var k = instance.Keypoints[i];
             if (!k.IsLabeled) continue;
-            sxx += (k.X - cx) * (k.X - cx); syy += (k.Y - cy) * (k.Y - cy); sxy += (k.X - cx) * (k.Y - cy);
+            var d = (k.X - mx) * (k.X - mx) + (k.Y - my) * (k.Y - my);
+            if (d < d1) { second = first; d2 = d1; first = i; d1 = d; }
+            else if (d < d2 && !Same(instance.Keypoints[first], k)) { second = i; d2 = d; }
         }
-        if (sxx + syy < 1e-9) return false;
-        var angle = 0.5 * Math.Atan2(2 * sxy, sxx - syy);
-        dx = Math.Cos(angle); dy = Math.Sin(angle);
+        if (first < 0 || second < 0 || Same(instance.Keypoints[first], instance.Keypoints[second])) return false;
+        var (a, b) = (instance.Keypoints[first], instance.Keypoints[second]);
+        (cx, cy, dx, dy) = (a.X, a.Y, b.X - a.X, b.Y - a.Y);
         return true;
     }
+
+    private static bool Same(Keypoint a, Keypoint b) => Math.Abs(a.X - b.X) < 1e-9 && Math.Abs(a.Y - b.Y) < 1e-9;
 
     // Every name obtained by swapping one left/right marker, with whether the original was the left one.
     private static IEnumerable<(string Name, bool IsLeft)> Mirrors(string name)
@@ -202,4 +206,18 @@ public static partial class SwapPairs
 
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Digits();
+}
+
+/// <summary>One swap pair checked against the labels (<see cref="SwapPairs.Check"/>).</summary>
+/// <param name="Left">The left keypoint's name.</param>
+/// <param name="Right">The right keypoint's name.</param>
+/// <param name="Instances">Instances with both points labelled and a body axis to judge them by.</param>
+/// <param name="SameSide">Of those, instances where both points lie on the same side of the axis (a mirror pair never should).</param>
+public sealed record SwapPairCheck(string Left, string Right, int Instances, int SameSide)
+{
+    /// <summary>False when, over at least 3 instances, most put both points on the same side: probably not a left/right pair.</summary>
+    public bool Mirrors => Instances < 3 || SameSide * 2 <= Instances;
+
+    /// <summary>"mirrors", "too few instances to tell" or "check: same side in most instances".</summary>
+    public string Verdict => Instances < 3 ? "too few instances to tell" : Mirrors ? "mirrors" : "check: same side in most instances";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NewtPose.Augmentation;
 
 namespace NewtPose.Tests.Augmentation;
@@ -28,5 +29,18 @@ public class AugmentationPreviewTests
     {
         var images = AugmentationPreview.Render(PoseSamplerTests.Photo(), PoseSamplerTests.Animal, PoseSamplerTests.Newt, AugmentationOptions.None, 3, 0, 64);
         Assert.Equal(images[0].Pixels, images[2].Pixels);
+    }
+
+    [Fact]
+    public void Grid_shows_every_sample_as_an_image_titled_with_its_seed()
+    {
+        var figure = AugmentationPreview.Grid(PoseSamplerTests.Photo(), PoseSamplerTests.Animal, PoseSamplerTests.Newt,
+            AugmentationOptions.Default, "Default preset", count: 3, seed: 5, size: 64, columns: 2);
+        var json = JsonDocument.Parse(figure.ToJson()).RootElement;
+        var data = json.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(3, data.Count(t => t.GetProperty("type").GetString() == "image"));
+        Assert.Equal("Default preset", json.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        var titles = json.GetProperty("layout").GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString());
+        Assert.Equal(["seed 5", "seed 6", "seed 7"], titles);
     }
 }

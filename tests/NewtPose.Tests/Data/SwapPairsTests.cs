@@ -42,5 +42,32 @@ public class SwapPairsTests
         var w = Assert.Single(warnings);
         Assert.Contains("left_hand/right_hand", w);
         Assert.Contains("5 of 5 instances", w);
+
+        var checks = SwapPairs.Check(new PoseDataset(skeleton, images, "."));
+        Assert.Equal(2, checks.Count);
+        Assert.Equal(new SwapPairCheck("left_eye", "right_eye", 5, 0), checks[0]);
+        Assert.True(checks[0].Mirrors);
+        Assert.Equal("mirrors", checks[0].Verdict);
+        Assert.Equal(new SwapPairCheck("left_hand", "right_hand", 5, 5), checks[1]);
+        Assert.False(checks[1].Mirrors);
+        // Two instances are too few to judge: no warning, and the verdict says so.
+        var few = SwapPairs.Check(new PoseDataset(skeleton, images.Take(2).ToArray(), "."));
+        Assert.Equal("too few instances to tell", few[1].Verdict);
+        Assert.Empty(SwapPairs.CheckMirroring(new PoseDataset(skeleton, images.Take(2).ToArray(), ".")));
+    }
+
+    [Fact]
+    public void A_bent_tail_does_not_make_pairs_near_the_cloaca_look_unmirrored()
+    {
+        // The tail bends 90° at the cloaca: a line fitted through the whole midline runs diagonally and puts both hips on
+        // one side of it; the midline near the hips (trunk_mid → cloaca) has them on opposite sides, as they are.
+        // "left_hip" also shares the letters "ip" with "snout_tip"/"tail_tip": that must not narrow the axis to those two.
+        var skeleton = new Skeleton(["snout_tip", "trunk_mid", "cloaca", "tail_tip", "left_hip", "right_hip"], swapPairs: [new SwapPair(4, 5)]);
+        var images = Enumerable.Range(0, 4).Select(i => new LabeledImage($"{i}.png", 200, 200, [new PoseInstance([
+            new Keypoint(0, 0, Visibility.Visible), new Keypoint(0, 50, Visibility.Visible), new Keypoint(0, 100, Visibility.Visible),
+            new Keypoint(100, 100 + i, Visibility.Visible), new Keypoint(-10, 90, Visibility.Visible), new Keypoint(10, 90, Visibility.Visible)])])).ToArray();
+        var dataset = new PoseDataset(skeleton, images, ".");
+        Assert.Empty(SwapPairs.CheckMirroring(dataset));
+        Assert.Equal(new SwapPairCheck("left_hip", "right_hip", 4, 0), Assert.Single(SwapPairs.Check(dataset)));
     }
 }

@@ -32,7 +32,24 @@ public class NotebookRunnerTests
         var cells = json.RootElement.GetProperty("cells").EnumerateArray().ToList();
         Assert.DoesNotContain(cells.SelectMany(Outputs), o => o.GetProperty("output_type").GetString() == "error");
         if (notebook == "00-setup-check.ipynb") AssertEveryChartKind(cells);
+        if (ExpectedOutputs.TryGetValue(notebook, out var markers))
+        {
+            var html = string.Join("\n", cells.SelectMany(Outputs)
+                .Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out _))
+                .Select(o => Text(o.GetProperty("data").GetProperty("text/html"))));
+            Assert.All(markers, m => Assert.True(html.Contains(m, StringComparison.Ordinal), $"{notebook}: no output contains {m}"));
+        }
     }
+
+    /// <summary>What notebooks 01-03 must show (charts by their titles or traces, tables by their type names).</summary>
+    private static readonly Dictionary<string, string[]> ExpectedOutputs = new()
+    {
+        ["01-explore-data.ipynb"] = ["LabeledPerKeypoint", "newtpose-table", "\"type\":\"image\"", "\"name\":\"not labelled\"", "Keypoints in the body frame",
+            "Image sizes", "\"type\":\"histogram\"", "SameSide"],
+        ["02-convert-coco.ipynb"] = ["newtpose-table", "CopiedImages", "VisibilityMismatches", "DLC", "YOLO", "read back", "MaxDeviation"],
+        ["03-augment.ipynb"] = ["\"type\":\"image\"", "No augmentation", "Default preset", "Default without rotation", "Rotation only",
+            "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
+    };
 
     /// <summary>The setup check shows every chart kind, and the live chart's output holds its final state.</summary>
     private static void AssertEveryChartKind(List<JsonElement> cells)
