@@ -1,29 +1,32 @@
 using NewtPose.Charts;
 using NewtPose.Data;
 using NewtPose.Imaging;
-using SkiaSharp;
+using NewtPose.Drawing;
 
 namespace NewtPose.Augmentation;
 
 /// <summary>Augmented samples of one photo with their keypoints and skeleton drawn: what the network will see (notebook 03).</summary>
 public static class AugmentationPreview
 {
+    // Samples are small (~256 px): larger dots than the photo-sized default keep them readable.
+    private static readonly OverlayStyle PreviewStyle = new(PointRadius: 0.014f, LineWidth: 0.005f);
+
     /// <summary>
     /// <paramref name="count"/> samples of <paramref name="instance"/>, each <paramref name="size"/>² pixels, drawn with
     /// seeds <paramref name="seed"/>, <paramref name="seed"/> + 1, … (sample i is reproducible on its own). Points that
-    /// left the frame are not drawn; left-side keypoints (the Left of a swap pair) get a white ring so flips can be checked.
+    /// left the frame are not drawn; keypoints are coloured by side (KeypointOverlay: the animal's left blue, its right red, midline
+    /// green), so a flip that failed to swap names shows as a colour on the wrong side.
     /// </summary>
     public static IReadOnlyList<RgbImage> Render(RgbImage image, PoseInstance instance, Skeleton skeleton,
         AugmentationOptions options, int count, int seed, int size = 256)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "At least one sample is needed.");
         var sampler = new PoseSampler(skeleton, size, size, options);
-        var left = skeleton.SwapPairs.Select(p => p.Left).ToHashSet();
         var images = new RgbImage[count];
         for (var i = 0; i < count; i++)
         {
             var sample = sampler.Sample(image, instance, new Random(seed + i), augment: true);
-            images[i] = Draw(sample, skeleton, left);
+            images[i] = KeypointOverlay.Draw(ToImage(sample), new PoseInstance(sample.Keypoints), skeleton, PreviewStyle);
         }
         return images;
     }
@@ -36,7 +39,7 @@ public static class AugmentationPreview
         string title, int count = 8, int seed = 1, int size = 256, int columns = 4)
     {
         var samples = Render(image, instance, skeleton, options, count, seed, size);
-        // The keypoints are drawn into the samples (left ones ringed), so the panels carry no labels of their own.
+        // The keypoints are drawn into the samples (coloured by side), so the panels carry no labels of their own.
         var panels = samples.Select((s, i) => new ImagePanel(s, [], $"seed {seed + i}")).ToArray();
         return Chart.ImageGrid(panels, skeleton, new ImageGridOptions(Columns: columns, MaxSide: size, Title: title));
     }
@@ -50,30 +53,5 @@ public static class AugmentationPreview
         for (var c = 0; c < 3; c++)
             rgb[i * 3 + c] = (byte)Math.Clamp((int)MathF.Round(sample.Chw[c * plane + i] * 255), 0, 255);
         return new RgbImage(sample.Width, sample.Height, rgb);
-    }
-
-    // Minimal drawing, kept private: the shared KeypointOverlay (synth branch) should replace it when merged.
-    private static RgbImage Draw(PoseSample sample, Skeleton skeleton, HashSet<int> left)
-    {
-        using var bitmap = ImageLoader.ToBitmap(ToImage(sample));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            var k = sample.Keypoints;
-            var radius = Math.Max(2f, sample.Width / 80f);
-            using var line = new SKPaint { Color = new SKColor(255, 255, 255, 160), StrokeWidth = radius / 2, IsAntialias = true, Style = SKPaintStyle.Stroke };
-            foreach (var e in skeleton.Edges)
-                if (k[e.From].IsLabeled && k[e.To].IsLabeled)
-                    canvas.DrawLine((float)k[e.From].X, (float)k[e.From].Y, (float)k[e.To].X, (float)k[e.To].Y, line);
-            using var dot = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
-            using var ring = new SKPaint { Color = SKColors.White, IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = radius / 2 };
-            for (var i = 0; i < k.Length; i++)
-            {
-                if (!k[i].IsLabeled) continue;
-                dot.Color = SKColor.FromHsv(360f * i / k.Length, 90, 100);
-                canvas.DrawCircle((float)k[i].X, (float)k[i].Y, radius, dot);
-                if (left.Contains(i)) canvas.DrawCircle((float)k[i].X, (float)k[i].Y, radius * 1.6f, ring);
-            }
-        }
-        return ImageLoader.ToRgb(bitmap);
     }
 }
