@@ -20,6 +20,7 @@ internal sealed class ChartFormatterSource
     [
         new HtmlChartFormatter(typeof(PlotlyFigure), v => ((PlotlyFigure)v).ToHtml()),
         new HtmlChartFormatter(typeof(LiveChart), v => ((LiveChart)v).ToHtml()),
+        new HtmlChartFormatter(typeof(Table), v => ((Table)v).ToHtml()),
     ];
 }
 
