@@ -93,4 +93,30 @@ PY
 then
   status=1
 fi
+# 04-train: the live training charts in their final state (every epoch), the metrics table, the per-keypoint bars and
+# the grid of photos with predictions.
+train="$out/04-train.ipynb"
+if [ -f "$train" ]; then
+  if ! python3 - "$train" <<'PY'
+import json, re, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+html = ["".join(o["data"]["text/html"]) for c in cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+charts = [h for h in html if "Plotly.newPlot(" in h]
+def final(title, series):
+    # The live chart's output must hold a point for every epoch the run reported, not the empty first state.
+    shown = [h for h in charts if '"text":"%s"' % title in h and '"name":"%s"' % series in h]
+    return bool(shown) and all(re.search(r'"x":\[1(,\d+)*\]', h) for h in shown)
+problems = []
+if not final("Training loss", "train"): problems.append("no live training-loss chart in its final state")
+if not final("Validation error", "validation"): problems.append("no live validation-error chart in its final state")
+if not any('"type":"bar"' in h for h in charts): problems.append("no per-keypoint error bars")
+if not any('"type":"image"' in h and '"name":"predictions"' in h for h in charts): problems.append("no image grid with predictions")
+if not any("newtpose-table" in h and "all keypoints" in h for h in html): problems.append("no final metrics table")
+for p in problems: print("04-train.ipynb (official kernel): " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+  then
+    status=1
+  fi
+fi
 exit $status

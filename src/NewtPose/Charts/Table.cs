@@ -7,48 +7,69 @@ using System.Text;
 namespace NewtPose.Charts;
 
 /// <summary>
-/// A plain table of objects, one row per object and one column per public property (or transposed): how notebooks show
-/// summaries, conversion reports and comparisons side by side. Shows as an HTML table in a notebook (both kernels, like
-/// the charts); <see cref="ToString"/> gives aligned text for a console.
+/// A plain table of text cells: how notebooks show summaries, conversion reports, comparisons and metrics. Shows as an
+/// HTML table in a notebook (both kernels, like the charts — the kernel's own rendering of a list of records is a tree of
+/// expandable rows, hard to read as a table) and as aligned text elsewhere (<see cref="ToString"/>).
 /// </summary>
 [TypeFormatterSource(typeof(ChartFormatterSource), PreferredMimeTypes = ["text/html"])]
 public sealed class Table
 {
-    private Table(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows)
+    public Table(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows, string? title = null)
     {
-        Header = header;
-        Rows = rows;
+        for (var r = 0; r < rows.Count; r++)
+            if (rows[r].Count != columns.Count)
+                throw new ArgumentException($"Table row {r + 1} has {rows[r].Count} cells for {columns.Count} columns.");
+        Columns = columns.ToArray();
+        Rows = rows.Select(r => (IReadOnlyList<string>)r.ToArray()).ToArray();
+        Title = title;
     }
 
     /// <summary>Column names.</summary>
-    public IReadOnlyList<string> Header { get; }
-
+    public IReadOnlyList<string> Columns { get; }
     /// <summary>Cell texts, row by row.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Rows { get; }
+    public string? Title { get; }
 
     /// <summary>
-    /// A row per item, a column per public instance property of <typeparamref name="T"/> (in declaration order).
-    /// Transposed: a row per property, a column per item. Lists show as their items joined by "; " (lists of lists as "a/b; c/d"); numbers in the
-    /// invariant culture with at most 6 significant digits.
+    /// One row per item, one column per public property of <typeparamref name="T"/> in declaration order (a record's
+    /// parameters). Transposed: a row per property, a column per item (for one or two wide summaries). Cells as <see cref="Cell"/>.
     /// </summary>
-    public static Table Of<T>(IEnumerable<T> items, bool transpose = false)
+    public static Table Of<T>(IEnumerable<T> items, string? title = null, bool transpose = false)
     {
         var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0).OrderBy(p => p.MetadataToken).ToArray();
         var list = items.ToList();
-        var cells = list.Select(item => properties.Select(p => Text(p.GetValue(item))).ToArray()).ToArray();
-        if (!transpose)
-            return new Table(properties.Select(p => p.Name).ToArray(), cells);
+        var cells = list.Select(item => (IReadOnlyList<string>)properties.Select(p => Cell(p.GetValue(item))).ToArray()).ToArray();
+        if (!transpose) return new Table(properties.Select(p => p.Name).ToArray(), cells, title);
         var header = new[] { "" }.Concat(list.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture))).ToArray();
         var rows = properties.Select((p, c) => (IReadOnlyList<string>)new[] { p.Name }.Concat(cells.Select(r => r[c])).ToArray()).ToArray();
-        return new Table(header, rows);
+        return new Table(header, rows, title);
     }
+
+    /// <summary>
+    /// How a value is written in a cell: numbers in the invariant culture with at most 6 significant digits, null and
+    /// non-finite numbers as "–", lists as their items joined by ", " (lists of lists as "a/b, c/d").
+    /// </summary>
+    public static string Cell(object? value) => value switch
+    {
+        null => "–",
+        string s => s,
+        double d => double.IsFinite(d) ? d.ToString("G6", CultureInfo.InvariantCulture) : "–",
+        float f => float.IsFinite(f) ? f.ToString("G6", CultureInfo.InvariantCulture) : "–",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable e => string.Join(", ", e.Cast<object?>().Select(x => x is IEnumerable inner and not string
+            ? string.Join("/", inner.Cast<object?>().Select(Cell))
+            : Cell(x))),
+        _ => value.ToString() ?? "",
+    };
 
     /// <summary>The table as an HTML fragment.</summary>
     public string ToHtml()
     {
-        var html = new StringBuilder("<table class=\"newtpose-table\"><thead><tr>");
-        foreach (var h in Header) html.Append("<th>").Append(WebUtility.HtmlEncode(h)).Append("</th>");
+        var html = new StringBuilder("<table class=\"newtpose-table\">");
+        if (Title is not null) html.Append("<caption>").Append(WebUtility.HtmlEncode(Title)).Append("</caption>");
+        html.Append("<thead><tr>");
+        foreach (var c in Columns) html.Append("<th>").Append(WebUtility.HtmlEncode(c)).Append("</th>");
         html.Append("</tr></thead><tbody>");
         foreach (var row in Rows)
         {
@@ -59,22 +80,15 @@ public sealed class Table
         return html.Append("</tbody></table>").ToString();
     }
 
-    /// <summary>The table as aligned text, columns separated by two spaces.</summary>
+    /// <summary>The table as aligned plain text (title, header, rows), columns separated by two spaces.</summary>
     public override string ToString()
     {
-        var all = new[] { Header }.Concat(Rows).ToArray();
-        var widths = Enumerable.Range(0, Header.Count).Select(c => all.Max(r => c < r.Count ? r[c].Length : 0)).ToArray();
-        return string.Join(Environment.NewLine, all.Select(r => string.Join("  ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()));
+        var widths = Columns.Select((c, i) => Rows.Select(r => r[i].Length).Append(c.Length).Max()).ToArray();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd();
+        var lines = new List<string>();
+        if (Title is not null) lines.Add(Title);
+        lines.Add(Line(Columns));
+        lines.AddRange(Rows.Select(Line));
+        return string.Join(Environment.NewLine, lines);
     }
-
-    private static string Text(object? value) => value switch
-    {
-        null => "",
-        string s => s,
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
-        float f => f.ToString("G6", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        IEnumerable e => string.Join("; ", e.Cast<object?>().Select(x => x is IEnumerable inner and not string ? string.Join("/", inner.Cast<object?>().Select(Text)) : Text(x))),
-        _ => value.ToString() ?? "",
-    };
 }

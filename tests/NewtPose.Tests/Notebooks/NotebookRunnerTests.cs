@@ -39,6 +39,24 @@ public class NotebookRunnerTests
                 .Select(o => Text(o.GetProperty("data").GetProperty("text/html"))));
             Assert.All(markers, m => Assert.True(html.Contains(m, StringComparison.Ordinal), $"{notebook}: no output contains {m}"));
         }
+        if (notebook == "04-train.ipynb") AssertTrainingOutputs(cells);
+    }
+
+    /// <summary>
+    /// The training notebook shows both live charts in their final state (quick mode trains 2 epochs), the metrics table,
+    /// the per-keypoint bars and the grid of test photos with predictions.
+    /// </summary>
+    private static void AssertTrainingOutputs(List<JsonElement> cells)
+    {
+        var html = cells.SelectMany(Outputs)
+            .Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out _))
+            .Select(o => Text(o.GetProperty("data").GetProperty("text/html")))
+            .ToList();
+        Assert.Contains(html, h => h.Contains("\"text\":\"Training loss\"", StringComparison.Ordinal) && h.Contains("\"name\":\"train\",\"x\":[1,2]", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("\"text\":\"Validation error\"", StringComparison.Ordinal) && h.Contains("\"name\":\"validation\",\"x\":[1,2]", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("newtpose-table", StringComparison.Ordinal) && h.Contains("<td>all keypoints</td>", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("Plotly.newPlot(", StringComparison.Ordinal) && h.Contains("\"type\":\"bar\"", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("\"type\":\"image\"", StringComparison.Ordinal) && h.Contains("\"name\":\"predictions\"", StringComparison.Ordinal));
     }
 
     /// <summary>What notebooks 01-03 must show (charts by their titles or traces, tables by their type names).</summary>
