@@ -3,7 +3,7 @@
 //   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 40] [--wall-minutes 12] [--size 256] [--seed 1]
 //   dotnet run -c Release --project bench/TrainBench -- backbones [--backbones resnet18,mobilenetv2,...] [--epochs 5] [--wall-minutes 4]
 // Every run uses the same fine-tuning config (heatmap head, batch 8, AdamW head LR 1e-3, trunk LR ×0.1, backbone BN frozen,
-// default augmentation, cosine schedule); early stopping is off so each run gets the whole epoch budget.
+// cosine schedule; default augmentation for the newts, light without flips for a fixed-camera DLC rig); early stopping is off so each run gets the whole epoch budget.
 using System.Globalization;
 using NewtPose.Augmentation;
 using NewtPose.Data;
@@ -30,13 +30,14 @@ var options = new TrainingOptions
     BackboneLearningRateFactor = 0.1,
     FreezeBackboneNormalization = true,
     Schedule = LearningRateScheduleKind.Cosine,
-    Augmentation = "default",
     EarlyStoppingPatience = 0,
     CheckpointEveryEpoch = false,
     Seed = bench.Seed,
     Threads = bench.Threads,
 };
 var budget = TimeSpan.FromMinutes(bench.WallMinutes);
+var augmentation = Presets.Augmentation(bench.Augmentation, bench.Flips);
+options = options with { Augmentation = bench.Augmentation + (bench.Flips ? "" : " (flips off)") };
 
 Console.WriteLine($"# TrainBench {bench.Mode} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, load average at start {LoadAverage.Now()}");
 Console.WriteLine($"command: TrainBench {string.Join(' ', args)}");
@@ -51,7 +52,7 @@ switch (bench.Mode)
         // Same options, split, seed and budget; only the starting weights differ.
         var runs = new[] { ("resnet18-imagenet", true), ("resnet18", false) }
             .Select(r => BenchRun.Train($"{r.Item1} ({(r.Item2 ? "ImageNet" : "random init")})", dataset, split, options with { Backbone = r.Item1 },
-                AugmentationOptions.Default, r.Item2, budget, Path.Combine(outRoot, r.Item1)))
+                augmentation, r.Item2, budget, Path.Combine(outRoot, r.Item1)))
             .ToList();
         Console.WriteLine();
         Console.WriteLine(Tables.Transfer(runs, bench.Threshold));
@@ -63,7 +64,7 @@ switch (bench.Mode)
         var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: bench.TestFraction));
         PrintConfig(options, split, budget);
         var run = BenchRun.Train("resnet18-imagenet", dataset, split, options with { Backbone = "resnet18-imagenet" },
-            AugmentationOptions.Default, true, budget, Path.Combine(outRoot, "resnet18-imagenet"));
+            augmentation, true, budget, Path.Combine(outRoot, "resnet18-imagenet"));
         Console.WriteLine();
         Console.WriteLine(Tables.Real(run));
         Console.WriteLine(Tables.Curve(run));
@@ -74,7 +75,7 @@ switch (bench.Mode)
         var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: "individual"));
         PrintConfig(options, split, budget);
         var runs = bench.Backbones
-            .Select(name => BenchRun.Train(name, dataset, split, options with { Backbone = name }, AugmentationOptions.Default,
+            .Select(name => BenchRun.Train(name, dataset, split, options with { Backbone = name }, augmentation,
                 pretrained: true, budget, Path.Combine(outRoot, name)))
             .ToList();
         Console.WriteLine();
@@ -93,12 +94,12 @@ static void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) 
         $"early stopping off, wall cap {budget.TotalMinutes:G3} min per run, {o.Threads} threads, {o.Workers} data workers, seed {o.Seed}");
 
 internal sealed record BenchArgs(string Mode, string Data, int Epochs, double WallMinutes, int Size, int Seed, int Threads,
-    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones)
+    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones, string Augmentation, bool Flips)
 {
     public static BenchArgs Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is not ("transfer" or "real" or "backbones"))
-            throw new ArgumentException("usage: TrainBench transfer|real|backbones [--data PATH] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b]");
+            throw new ArgumentException("usage: TrainBench transfer|real|backbones [--data PATH] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|default|heavy] [--flips on|off]");
         var mode = args[0];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)
@@ -122,9 +123,28 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
             D("test", real ? 0.1 : 0),
             D("threshold", 0.95),
             S("out", Path.Combine(Path.GetTempPath(), "trainbench")),
-            S("backbones", "resnet18-imagenet,resnet18,mobilenetv2,hrnet-small").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            S("backbones", "resnet18-imagenet,resnet18,mobilenetv2,hrnet-small").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            // A fixed-camera rig (the real DLC data) is never seen upside down or mirrored: light geometry, no flips.
+            S("augmentation", real ? "light" : "default"),
+            S("flips", real ? "off" : "on") switch { "on" => true, "off" => false, var f => throw new ArgumentException($"--flips must be on or off, not '{f}'") });
         if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}");
         if (parsed.Data.Length == 0) throw new ArgumentException($"{mode} needs --data PATH (a label file or dataset folder)");
         return parsed;
+    }
+}
+
+internal static class Presets
+{
+    public static AugmentationOptions Augmentation(string name, bool flips)
+    {
+        var preset = name switch
+        {
+            "none" => AugmentationOptions.None,
+            "light" => AugmentationOptions.Light,
+            "default" => AugmentationOptions.Default,
+            "heavy" => AugmentationOptions.Heavy,
+            _ => throw new ArgumentException($"--augmentation must be none, light, default or heavy, not '{name}'"),
+        };
+        return flips ? preset : preset with { HorizontalFlipProbability = 0, VerticalFlipProbability = 0 };
     }
 }
