@@ -1,6 +1,7 @@
 // Training benchmarks through the library's Trainer (see docs/benchmarks-transfer.md and docs/benchmarks-realdata.md).
 //   dotnet run -c Release --project bench/TrainBench -- transfer [--data data-samples/newts/annotations.json] [--epochs 25] [--wall-minutes 12] [--size 192] [--seed 1]
 //   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 40] [--wall-minutes 12] [--size 256] [--seed 1]
+//   dotnet run -c Release --project bench/TrainBench -- evaluate --data /path/to/dlc-folder --run RUN_FOLDER
 //   dotnet run -c Release --project bench/TrainBench -- backbones [--backbones resnet18,mobilenetv2,...] [--epochs 5] [--wall-minutes 4]
 // Every run uses the same fine-tuning config (heatmap head, batch 8, AdamW head LR 1e-3, trunk LR ×0.1, backbone BN frozen,
 // cosine schedule; default augmentation for the newts, light without flips for a fixed-camera DLC rig); early stopping is off so each run gets the whole epoch budget.
@@ -36,6 +37,8 @@ var options = new TrainingOptions
     Threads = bench.Threads,
 };
 var budget = TimeSpan.FromMinutes(bench.WallMinutes);
+// Photos of one animal share its look: split by individual when the labels say who is who, else by frame (one video rig).
+var groupBy = dataset.Images.Any(i => i.Instances.Any(a => a.Individual is not null)) ? "individual" : null;
 var augmentation = Presets.Augmentation(bench.Augmentation, bench.Flips);
 options = options with { Augmentation = bench.Augmentation + (bench.Flips ? "" : " (flips off)") };
 
@@ -47,7 +50,7 @@ switch (bench.Mode)
 {
     case "transfer":
     {
-        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: "individual"));
+        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: groupBy));
         PrintConfig(options, split, budget);
         // Same options, split, seed and budget; only the starting weights differ.
         var runs = new[] { ("resnet18-imagenet", true), ("resnet18", false) }
@@ -72,7 +75,7 @@ switch (bench.Mode)
     }
     case "backbones":
     {
-        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: "individual"));
+        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: groupBy));
         PrintConfig(options, split, budget);
         var runs = bench.Backbones
             .Select(name => BenchRun.Train(name, dataset, split, options with { Backbone = name }, augmentation,
@@ -80,6 +83,19 @@ switch (bench.Mode)
             .ToList();
         Console.WriteLine();
         Console.WriteLine(Tables.Backbones(runs));
+        break;
+    }
+    case "evaluate":
+    {
+        // Scores a run folder's best model on its recorded split (test, else validation): for runs cut short elsewhere.
+        var run = bench.Run ?? throw new ArgumentException("evaluate needs --run FOLDER (a TrainBench or `newtpose train` run folder)");
+        var saved = TrainingOptions.Load(Path.Combine(run, "options.json"));
+        var split = DatasetSplit.Load(Path.Combine(run, "split.json"));
+        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight, augmentation);
+        var final = BenchRun.EvaluateBest(dataset, split, run, sampler, bestEpoch: 0);
+        var o = final.Report.Overall;
+        Console.WriteLine($"{run}: {final.Split} split, {o.Count} points: mean {o.MeanPxError:F2} px, RMSE {o.RmsePx:F2} px, median {o.MedianPxError:F2} px, " +
+            $"PCK@0.05 {o.Pck005:P1}, PCK@0.1 {o.Pck01:P1}");
         break;
     }
 }
@@ -94,12 +110,12 @@ static void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) 
         $"early stopping off, wall cap {budget.TotalMinutes:G3} min per run, {o.Threads} threads, {o.Workers} data workers, seed {o.Seed}");
 
 internal sealed record BenchArgs(string Mode, string Data, int Epochs, double WallMinutes, int Size, int Seed, int Threads,
-    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones, string Augmentation, bool Flips)
+    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones, string Augmentation, bool Flips, string? Run)
 {
     public static BenchArgs Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("transfer" or "real" or "backbones"))
-            throw new ArgumentException("usage: TrainBench transfer|real|backbones [--data PATH] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|default|heavy] [--flips on|off]");
+        if (args.Length == 0 || args[0] is not ("transfer" or "real" or "backbones" or "evaluate"))
+            throw new ArgumentException("usage: TrainBench transfer|real|backbones|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|default|heavy] [--flips on|off]");
         var mode = args[0];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)
@@ -111,7 +127,7 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
         string S(string name, string fallback) => values.Remove(name, out var v) ? v : fallback;
         double D(string name, double fallback) => double.Parse(S(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         int I(string name, int fallback) => int.Parse(S(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        var real = mode == "real";
+        var real = mode is "real" or "evaluate";
         var parsed = new BenchArgs(mode,
             S("data", real ? "" : "data-samples/newts/annotations.json"),
             I("epochs", mode switch { "transfer" => 25, "real" => 40, _ => 5 }),
@@ -126,7 +142,8 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
             S("backbones", "resnet18-imagenet,resnet18,mobilenetv2,hrnet-small").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             // A fixed-camera rig (the real DLC data) is never seen upside down or mirrored: light geometry, no flips.
             S("augmentation", real ? "light" : "default"),
-            S("flips", real ? "off" : "on") switch { "on" => true, "off" => false, var f => throw new ArgumentException($"--flips must be on or off, not '{f}'") });
+            S("flips", real ? "off" : "on") switch { "on" => true, "off" => false, var f => throw new ArgumentException($"--flips must be on or off, not '{f}'") },
+            values.Remove("run", out var runFolder) ? runFolder : null);
         if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}");
         if (parsed.Data.Length == 0) throw new ArgumentException($"{mode} needs --data PATH (a label file or dataset folder)");
         return parsed;

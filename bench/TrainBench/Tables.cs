@@ -31,13 +31,14 @@ internal static class Tables
     public static string Real(BenchResult r)
     {
         var s = new StringBuilder();
-        var final = r.Result?.Final.Overall;
+        var final = r.Final?.Report.Overall;
         s.AppendLine("| model | epochs run | best epoch (val) | test points | test mean px error | test RMSE px | test median px | test PCK@0.05 | test PCK@0.1 | train img/s (mean) | wall (s) | load avg 1-min per epoch: mean (min–max) |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        s.AppendLine($"| {r.Label} | {Epochs(r)} | {r.Result?.BestEpoch.ToString(CultureInfo.InvariantCulture) ?? "—"} | {final?.Count.ToString(CultureInfo.InvariantCulture) ?? "—"} | " +
+        s.AppendLine($"| {r.Label} | {Epochs(r)} | {r.Final?.BestEpoch.ToString(CultureInfo.InvariantCulture) ?? "—"} | {final?.Count.ToString(CultureInfo.InvariantCulture) ?? "—"} | " +
             $"{F(final?.MeanPxError, "F2")} | {F(final?.RmsePx, "F2")} | {F(final?.MedianPxError, "F2")} | {Pct(final?.Pck005)} | {Pct(final?.Pck01)} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
-        if (r.Result is null) s.AppendLine($"(the wall cap stopped the run before the final test evaluation; best weights are in {r.RunFolder})");
-        else s.AppendLine($"final metrics computed on the {r.Result.FinalSplit} split with the best-validation epoch's weights");
+        if (r.Final is null) s.AppendLine($"(no final evaluation: the run stopped before any weights were saved; see {r.RunFolder})");
+        else s.AppendLine($"final metrics on the {r.Final.Split} split with the best-validation epoch's weights" +
+            (r.Result is null ? " (scored by TrainBench after the wall cap stopped the trainer)" : " (the trainer's final report)"));
         return s.ToString();
     }
 
