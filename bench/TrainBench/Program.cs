@@ -16,7 +16,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var bench = BenchArgs.Parse(args);
 var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 var outRoot = Path.GetFullPath(Path.Combine(bench.Out, $"{bench.Mode}-{stamp}"));
-Directory.CreateDirectory(outRoot);
+if (bench.Mode != "evaluate") Directory.CreateDirectory(outRoot);
 
 var dataset = PoseData.Load(bench.Data);
 foreach (var w in dataset.Warnings) Console.Error.WriteLine($"warning: {w}");
@@ -99,7 +99,7 @@ switch (bench.Mode)
         break;
     }
 }
-Console.WriteLine($"run folders: {outRoot}; load average at end {LoadAverage.Now()}");
+Console.WriteLine((bench.Mode == "evaluate" ? "" : $"run folders: {outRoot}; ") + $"load average at end {LoadAverage.Now()}");
 
 static void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) =>
     Console.WriteLine($"split: seed {split.Seed}, {split.Train.Count} train / {split.Val.Count} val / {split.Test.Count} test images" +
