@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using NewtPose.Augmentation;
+using NewtPose.Data;
+using NewtPose.Data.Splits;
+using NewtPose.Evaluation;
+using NewtPose.Models;
+using NewtPose.Training;
+
+/// <summary>What one benchmark training run produced: every epoch's record, the load average beside it, and the final report.</summary>
+internal sealed record BenchResult(
+    string Label, TrainingOptions Options, IReadOnlyList<EpochRecord> Epochs, IReadOnlyList<double> LoadAverages,
+    double WallSeconds, bool StoppedByWallBudget, TrainingResult? Result, string RunFolder, FinalEvaluation? Final);
+
+/// <summary>The best epoch's weights scored on one side of the split (test, else validation).</summary>
+internal sealed record FinalEvaluation(string Split, int BestEpoch, EvaluationReport Report);
+
+/// <summary>Runs the library's <see cref="Trainer"/> once, with a wall-clock cap on top of the epoch count.</summary>
+internal static class BenchRun
+{
+    public static BenchResult Train(string label, PoseDataset dataset, DatasetSplit split, TrainingOptions options,
+        AugmentationOptions augmentation, bool pretrained, TimeSpan wallBudget, string runFolder)
+    {
+        var epochs = new List<EpochRecord>();
+        var loads = new List<double>();
+        var progress = new SyncProgress(e =>
+        {
+            if (e is not EpochCompleted c) return;
+            epochs.Add(c.Record);
+            loads.Add(LoadAverage.OneMinute());
+            var v = c.Record.Validation;
+            Console.Error.WriteLine($"  [{label}] epoch {c.Record.Epoch}/{options.Epochs} loss {c.Record.TrainLoss:G4} " +
+                (v is null ? "" : $"val mean {v.MeanPxError:F2} px pck@0.05 {v.Pck005:P1} ") +
+                $"{c.Record.ImagesPerSecond:F1} img/s {c.Record.Seconds:F0} s load {loads[^1]:F2}");
+        });
+        var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, augmentation);
+        var trainer = new Trainer(options, dataset, split, spec => PoseModels.Create(spec, pretrained), sampler);
+        using var cancel = new CancellationTokenSource(wallBudget);
+        var watch = Stopwatch.StartNew();
+        TrainingResult? result = null;
+        var stopped = false;
+        try
+        {
+            result = trainer.Train(runFolder, progress, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The wall budget ran out mid-epoch: the completed epochs are the result; the run folder keeps the best weights.
+            stopped = true;
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+        // A run cut by the wall cap has no final report from the trainer: score its saved best weights the same way.
+        var final = result is not null ? new FinalEvaluation(result.FinalSplit, result.BestEpoch, result.Final)
+            : File.Exists(Path.Combine(runFolder, "model.json")) ? EvaluateBest(dataset, split, runFolder, sampler, Milestones.Best(epochs)?.Epoch ?? 0) : null;
+        return new BenchResult(label, options, epochs, loads, seconds, stopped, result, runFolder, final);
+    }
+
+    /// <summary>
+    /// Scores the run folder's best model (model.json + model.weights) on the test images, else the validation images,
+    /// with the same un-augmented crops the trainer validates on.
+    /// </summary>
+    public static FinalEvaluation EvaluateBest(PoseDataset dataset, DatasetSplit split, string runFolder, IPoseSampler sampler, int bestEpoch)
+    {
+        var (paths, name) = split.Test.Count > 0 ? (split.Test, "test") : (split.Val, "validation");
+        var byPath = dataset.Images.ToDictionary(i => i.Path, StringComparer.Ordinal);
+        var items = paths.SelectMany(p => byPath[p].Instances.Where(i => i.LabeledCount > 0).Select(i => (Image: byPath[p], Instance: i))).ToArray();
+        using var model = PoseModels.Load(runFolder);
+        var samples = items.Select(x => sampler.Sample(x.Image, x.Instance, new Random(0), augment: false)).ToArray();
+        var predictions = PosePredictor.Predict(model, samples);
+        var cases = items.Select((x, i) => new EvaluationCase(x.Instance.Keypoints, predictions[i].Keypoints, x.Instance.Box)).ToArray();
+        return new FinalEvaluation(name, bestEpoch, KeypointMetrics.Evaluate(model.Spec.Keypoints, cases));
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SyncProgress(Action<TrainingEvent> report) : IProgress<TrainingEvent>
+    {
+        public void Report(TrainingEvent value) => report(value);
+    }
+}
+
+/// <summary>The machine's load average: on a shared machine wall time means little without it.</summary>
+internal static class LoadAverage
+{
+    public static double OneMinute()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg").Split(' ');
+            return double.Parse(text[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException) { return double.NaN; }
+        catch (UnauthorizedAccessException) { return double.NaN; }
+    }
+
+    public static string Now()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Trim(); }
+        catch (IOException) { return "n/a"; }
+        catch (UnauthorizedAccessException) { return "n/a"; }
+    }
+}

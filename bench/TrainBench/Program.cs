@@ -1,0 +1,167 @@
+// Training benchmarks through the library's Trainer (see docs/benchmarks-transfer.md and docs/benchmarks-realdata.md).
+//   dotnet run -c Release --project bench/TrainBench -- transfer [--data data-samples/newts/annotations.json] [--epochs 25] [--wall-minutes 12] [--size 192] [--seed 1]
+//   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 40] [--wall-minutes 12] [--size 256] [--seed 1]
+//   dotnet run -c Release --project bench/TrainBench -- evaluate --data /path/to/dlc-folder --run RUN_FOLDER
+//   dotnet run -c Release --project bench/TrainBench -- backbones [--backbones resnet18,mobilenetv2,...] [--epochs 5] [--wall-minutes 4]
+// Every run uses the same fine-tuning config (heatmap head, batch 8, AdamW head LR 1e-3, trunk LR ×0.1, backbone BN frozen,
+// cosine schedule; default augmentation for the newts, light without flips for a fixed-camera DLC rig); early stopping is off so each run gets the whole epoch budget.
+using System.Globalization;
+using NewtPose.Augmentation;
+using NewtPose.Data;
+using NewtPose.Data.Splits;
+using NewtPose.Training;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var bench = BenchArgs.Parse(args);
+var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+var outRoot = Path.GetFullPath(Path.Combine(bench.Out, $"{bench.Mode}-{stamp}"));
+if (bench.Mode != "evaluate") Directory.CreateDirectory(outRoot);
+
+var dataset = PoseData.Load(bench.Data);
+foreach (var w in dataset.Warnings) Console.Error.WriteLine($"warning: {w}");
+var options = new TrainingOptions
+{
+    Head = "heatmap",
+    InputWidth = bench.Size,
+    InputHeight = bench.Size,
+    BatchSize = 8,
+    Epochs = bench.Epochs,
+    LearningRate = 1e-3,
+    BackboneLearningRateFactor = 0.1,
+    FreezeBackboneNormalization = true,
+    Schedule = LearningRateScheduleKind.Cosine,
+    EarlyStoppingPatience = 0,
+    CheckpointEveryEpoch = false,
+    Seed = bench.Seed,
+    Threads = bench.Threads,
+};
+var budget = TimeSpan.FromMinutes(bench.WallMinutes);
+// Photos of one animal share its look: split by individual when the labels say who is who, else by frame (one video rig).
+var groupBy = dataset.Images.Any(i => i.Instances.Any(a => a.Individual is not null)) ? "individual" : null;
+var augmentation = Presets.Augmentation(bench.Augmentation, bench.Flips);
+options = options with { Augmentation = bench.Augmentation + (bench.Flips ? "" : " (flips off)") };
+
+Console.WriteLine($"# TrainBench {bench.Mode} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, load average at start {LoadAverage.Now()}");
+Console.WriteLine($"command: TrainBench {string.Join(' ', args)}");
+Console.WriteLine($"data: {bench.Data} ({dataset.Images.Count} images, {dataset.Skeleton.Keypoints.Count} keypoints)");
+
+switch (bench.Mode)
+{
+    case "transfer":
+    {
+        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: groupBy));
+        PrintConfig(options, split, budget);
+        // Same options, split, seed and budget; only the starting weights differ.
+        var runs = new[] { ("resnet18-imagenet", true), ("resnet18", false) }
+            .Select(r => BenchRun.Train($"{r.Item1} ({(r.Item2 ? "ImageNet" : "random init")})", dataset, split, options with { Backbone = r.Item1 },
+                augmentation, r.Item2, budget, Path.Combine(outRoot, r.Item1)))
+            .ToList();
+        Console.WriteLine();
+        Console.WriteLine(Tables.Transfer(runs, bench.Threshold));
+        foreach (var r in runs) Console.WriteLine(Tables.Curve(r));
+        break;
+    }
+    case "real":
+    {
+        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: bench.TestFraction));
+        PrintConfig(options, split, budget);
+        var run = BenchRun.Train("resnet18-imagenet", dataset, split, options with { Backbone = "resnet18-imagenet" },
+            augmentation, true, budget, Path.Combine(outRoot, "resnet18-imagenet"));
+        Console.WriteLine();
+        Console.WriteLine(Tables.Real(run));
+        Console.WriteLine(Tables.Curve(run));
+        break;
+    }
+    case "backbones":
+    {
+        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: groupBy));
+        PrintConfig(options, split, budget);
+        var runs = bench.Backbones
+            .Select(name => BenchRun.Train(name, dataset, split, options with { Backbone = name }, augmentation,
+                pretrained: true, budget, Path.Combine(outRoot, name)))
+            .ToList();
+        Console.WriteLine();
+        Console.WriteLine(Tables.Backbones(runs));
+        break;
+    }
+    case "evaluate":
+    {
+        // Scores a run folder's best model on its recorded split (test, else validation): for runs cut short elsewhere.
+        var run = bench.Run ?? throw new ArgumentException("evaluate needs --run FOLDER (a TrainBench or `newtpose train` run folder)");
+        var saved = TrainingOptions.Load(Path.Combine(run, "options.json"));
+        var split = DatasetSplit.Load(Path.Combine(run, "split.json"));
+        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight, augmentation);
+        var final = BenchRun.EvaluateBest(dataset, split, run, sampler, bestEpoch: 0);
+        var o = final.Report.Overall;
+        Console.WriteLine($"{run}: {final.Split} split, {o.Count} points: mean {o.MeanPxError:F2} px, RMSE {o.RmsePx:F2} px, median {o.MedianPxError:F2} px, " +
+            $"PCK@0.05 {o.Pck005:P1}, PCK@0.1 {o.Pck01:P1}");
+        break;
+    }
+}
+Console.WriteLine((bench.Mode == "evaluate" ? "" : $"run folders: {outRoot}; ") + $"load average at end {LoadAverage.Now()}");
+
+static void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) =>
+    Console.WriteLine($"split: seed {split.Seed}, {split.Train.Count} train / {split.Val.Count} val / {split.Test.Count} test images" +
+        (split.GroupBy is null ? " (by frame)" : $" (grouped by {split.GroupBy}, {split.Groups} groups)") + "\n" +
+        $"config: {o.Head} head, input {o.InputWidth}x{o.InputHeight} crops around the animal, batch {o.BatchSize}, AdamW head LR {o.LearningRate:G3}, " +
+        $"trunk LR x{o.BackboneLearningRateFactor:G3}, backbone BN {(o.FreezeBackboneNormalization ? "frozen" : "trained")}, {o.Augmentation} augmentation, " +
+        $"{o.Schedule.ToString().ToLowerInvariant()} schedule with {o.WarmupEpochs:G3} warm-up epoch, weight decay {o.WeightDecay:G3}, {o.Epochs} epochs, " +
+        $"early stopping off, wall cap {budget.TotalMinutes:G3} min per run, {o.Threads} threads, {o.Workers} data workers, seed {o.Seed}");
+
+internal sealed record BenchArgs(string Mode, string Data, int Epochs, double WallMinutes, int Size, int Seed, int Threads,
+    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones, string Augmentation, bool Flips, string? Run)
+{
+    public static BenchArgs Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("transfer" or "real" or "backbones" or "evaluate"))
+            throw new ArgumentException("usage: TrainBench transfer|real|backbones|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|default|heavy] [--flips on|off]");
+        var mode = args[0];
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"expected '--name value' at '{args[i]}'");
+            values[args[i][2..]] = args[i + 1];
+        }
+        string S(string name, string fallback) => values.Remove(name, out var v) ? v : fallback;
+        double D(string name, double fallback) => double.Parse(S(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        int I(string name, int fallback) => int.Parse(S(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var real = mode is "real" or "evaluate";
+        var parsed = new BenchArgs(mode,
+            S("data", real ? "" : "data-samples/newts/annotations.json"),
+            I("epochs", mode switch { "transfer" => 25, "real" => 40, _ => 5 }),
+            D("wall-minutes", mode == "backbones" ? 4 : 12),
+            I("size", real ? 256 : 192),
+            I("seed", 1),
+            I("threads", 2),
+            D("val", real ? 0.1 : 0.2),
+            D("test", real ? 0.1 : 0),
+            D("threshold", 0.95),
+            S("out", Path.Combine(Path.GetTempPath(), "trainbench")),
+            S("backbones", "resnet18-imagenet,resnet18,mobilenetv2,hrnet-small").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            // A fixed-camera rig (the real DLC data) is never seen upside down or mirrored: light geometry, no flips.
+            S("augmentation", real ? "light" : "default"),
+            S("flips", real ? "off" : "on") switch { "on" => true, "off" => false, var f => throw new ArgumentException($"--flips must be on or off, not '{f}'") },
+            values.Remove("run", out var runFolder) ? runFolder : null);
+        if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}");
+        if (parsed.Data.Length == 0) throw new ArgumentException($"{mode} needs --data PATH (a label file or dataset folder)");
+        return parsed;
+    }
+}
+
+internal static class Presets
+{
+    public static AugmentationOptions Augmentation(string name, bool flips)
+    {
+        var preset = name switch
+        {
+            "none" => AugmentationOptions.None,
+            "light" => AugmentationOptions.Light,
+            "default" => AugmentationOptions.Default,
+            "heavy" => AugmentationOptions.Heavy,
+            _ => throw new ArgumentException($"--augmentation must be none, light, default or heavy, not '{name}'"),
+        };
+        return flips ? preset : preset with { HorizontalFlipProbability = 0, VerticalFlipProbability = 0 };
+    }
+}
