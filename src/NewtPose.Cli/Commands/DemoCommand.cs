@@ -12,12 +12,7 @@ namespace NewtPose.Cli.Commands;
 internal static class DemoCommand
 {
     /// <summary>The demo configuration (also bench/configs/demo.json; docs/benchmarks-training.md has its figures).</summary>
-    internal static readonly TrainingOptions Demo = new()
-    {
-        Backbone = "resnet18-imagenet", Head = "heatmap", InputWidth = 192, InputHeight = 192, BatchSize = 16, Epochs = 20,
-        LearningRate = 1e-3, BackboneLearningRateFactor = 0.1, WarmupEpochs = 1, Augmentation = "default",
-        EarlyStoppingPatience = 0, Seed = 42, Threads = 2, Workers = 1,
-    };
+    internal static readonly TrainingOptions Demo = PoseTraining.Recommended with { InputWidth = 160, InputHeight = 160, Epochs = 40, WarmupEpochs = 1 };
 
     /// <summary>A smoke-test configuration: seconds, not accuracy.</summary>
     internal static readonly TrainingOptions QuickDemo = Demo with { InputWidth = 64, InputHeight = 64, BatchSize = 8, Epochs = 1, WarmupEpochs = 0 };

@@ -10,7 +10,7 @@ namespace NewtPose.Cli.Commands;
 /// <summary>
 /// `newtpose train --data PATH --out RUN_DIR [--split FILE] [--config FILE] [--backbone NAME] [--head heatmap|integral]
 /// [--input-size N] [--epochs N] [--batch N] [--augment PRESET] [--seed S] [--threads N] [--device auto|cpu|cuda] [--resume]`.
-/// Settings come from the defaults (<see cref="TrainingOptions"/>), then --config, then the flags given; with --resume
+/// Settings come from <see cref="PoseTraining.Recommended"/> (bench/configs/full.json), then --config, then the flags given; with --resume
 /// they start from the run folder's options.json and split.json instead.
 /// </summary>
 internal static class TrainCommand
@@ -66,7 +66,7 @@ internal static class TrainCommand
             var run = new RunFolder(parse.GetValue(output)!);
             var resuming = parse.GetValue(resume);
             if (resuming && !File.Exists(run.OptionsFile)) throw new ArgumentException($"--resume: {run.Path} holds no training run (no options.json).");
-            var options = overrides.Apply(parse, resuming ? TrainingOptions.Load(run.OptionsFile) : new TrainingOptions());
+            var options = overrides.Apply(parse, resuming ? TrainingOptions.Load(run.OptionsFile) : PoseTraining.Recommended);
             var chosen = resuming ? DatasetSplit.Load(run.SplitFile)
                 : parse.GetValue(split) is { } file ? DatasetSplit.Load(file) : PoseTraining.DefaultSplit(dataset, options.Seed);
             return (dataset, options, chosen, run.Path, resuming);

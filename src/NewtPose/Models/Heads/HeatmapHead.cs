@@ -77,7 +77,10 @@ public sealed class HeatmapHead : PoseHead
         Tensor x, y;
         if (LocationRefinement)
         {
-            var offsets = Offsets(output).flatten(3).gather(-1, flat.view(batch, k, 1, 1).expand(batch, k, 2, 1)).squeeze(-1);
+            // Offsets are only trained within RefinementRadius of a keypoint; at a wrong peak they are arbitrary and could
+            // throw a point far outside the crop, so they are clamped to the radius they were trained for.
+            var offsets = Offsets(output).flatten(3).gather(-1, flat.view(batch, k, 1, 1).expand(batch, k, 2, 1)).squeeze(-1)
+                .clamp(-RefinementRadius, RefinementRadius);
             x = column.to(heat.dtype) + offsets.select(2, 0);
             y = row.to(heat.dtype) + offsets.select(2, 1);
         }
