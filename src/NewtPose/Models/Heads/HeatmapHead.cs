@@ -34,7 +34,7 @@ public sealed class HeatmapHead : PoseHead
         LocationRefinement = locationRefinement;
         long channels;
         (deconv, channels) = DeconvStack(inChannels, backboneStride, stride);
-        final = FinalConv(channels, keypoints * (locationRefinement ? 3 : 1), bias: -4.6);
+        final = FinalConv(channels, keypoints * (locationRefinement ? 3 : 1), bias: -4.6, biasedChannels: keypoints);
         RegisterComponents();
     }
 
