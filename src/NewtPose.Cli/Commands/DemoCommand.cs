@@ -12,7 +12,7 @@ namespace NewtPose.Cli.Commands;
 internal static class DemoCommand
 {
     /// <summary>The demo configuration (also bench/configs/demo.json; docs/benchmarks-training.md has its figures).</summary>
-    internal static readonly TrainingOptions Demo = PoseTraining.Recommended with { InputWidth = 160, InputHeight = 160, Epochs = 40, WarmupEpochs = 1 };
+    internal static readonly TrainingOptions Demo = PoseTraining.Recommended with { InputWidth = 128, InputHeight = 128, BatchSize = 8, Epochs = 40, WarmupEpochs = 1 };
 
     /// <summary>A smoke-test configuration: seconds, not accuracy.</summary>
     internal static readonly TrainingOptions QuickDemo = Demo with { InputWidth = 64, InputHeight = 64, BatchSize = 8, Epochs = 1, WarmupEpochs = 0 };
