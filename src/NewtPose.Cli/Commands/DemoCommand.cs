@@ -12,11 +12,10 @@ namespace NewtPose.Cli.Commands;
 internal static class DemoCommand
 {
     /// <summary>
-    /// The demo configuration (also bench/configs/demo.json; docs/benchmarks-training.md has its figures): 1126 CPU-seconds,
-    /// i.e. about 10 minutes on an idle 2-core machine. It is short of the accuracy a longer run reaches (PCK@0.05 0.33 on
-    /// the test split when measured); it shows the pipeline end to end, not the best model.
+    /// The demo configuration (also bench/configs/demo.json; docs/benchmarks-training.md has its figures): 128², batch 8,
+    /// 40 epochs; about 5 minutes on an idle 2-core machine (22 img/s), several times that when the machine is shared.
     /// </summary>
-    internal static readonly TrainingOptions Demo = PoseTraining.Recommended with { InputWidth = 128, InputHeight = 128, BatchSize = 8, Epochs = 20, WarmupEpochs = 1 };
+    internal static readonly TrainingOptions Demo = PoseTraining.Recommended with { InputWidth = 128, InputHeight = 128, BatchSize = 8, Epochs = 40, WarmupEpochs = 1 };
 
     /// <summary>A smoke-test configuration: seconds, not accuracy.</summary>
     internal static readonly TrainingOptions QuickDemo = Demo with { InputWidth = 64, InputHeight = 64, BatchSize = 8, Epochs = 1, WarmupEpochs = 0 };
