@@ -13,5 +13,7 @@ internal static class CommandCatalog
         Commands.SplitCommand.Create(),
         Commands.SynthCommand.Create(),
         Commands.ModelsCommand.Create(),
+        Commands.TrainCommand.Create(),
+        Commands.DemoCommand.Create(),
     ];
 }

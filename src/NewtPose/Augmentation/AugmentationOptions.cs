@@ -103,6 +103,19 @@ public sealed record AugmentationOptions
         OcclusionProbability = 0.4, MaxOcclusions = 3, MaxOcclusionSize = 0.3,
     };
 
+    /// <summary>The preset names <see cref="Preset"/> knows, as recorded in TrainingOptions.Augmentation.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["none", "light", "default", "heavy"];
+
+    /// <summary>The preset called <paramref name="name"/> (none, light, default, heavy; case-insensitive).</summary>
+    public static AugmentationOptions Preset(string name) => name.ToLowerInvariant() switch
+    {
+        "none" => None,
+        "light" => Light,
+        "default" => Default,
+        "heavy" => Heavy,
+        _ => throw new ArgumentException($"Unknown augmentation preset '{name}'. Known: {string.Join(", ", PresetNames)}."),
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public AugmentationOptions Validate()
     {

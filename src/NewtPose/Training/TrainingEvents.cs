@@ -51,4 +51,8 @@ public sealed record ValidationSummary(int Count, double? MeanPxError, double? R
 /// <param name="FinalSplit">"test", "validation" or "train": which images the final report is computed on.</param>
 /// <param name="Final">Metrics of the best checkpoint on <paramref name="FinalSplit"/>, also in metrics.json.</param>
 public sealed record TrainingResult(string RunFolder, int EpochsCompleted, int BestEpoch, double? BestValidationError,
-    bool StoppedEarly, string FinalSplit, EvaluationReport Final);
+    bool StoppedEarly, string FinalSplit, EvaluationReport Final)
+{
+    /// <summary>Every epoch of the run (a resumed run includes the earlier ones), as in metrics.csv.</summary>
+    public IReadOnlyList<EpochRecord> History { get; init; } = [];
+}

@@ -147,7 +147,7 @@ internal sealed class TrainingSession(
         var report = Evaluate(items);
         run.WriteMetrics(state.History, RunFolder.FinalJson(report, name, state.BestEpoch));
         double? bestValidation = data.Validation.Count > 0 && double.IsFinite(state.BestError) ? state.BestError : null;
-        var result = new TrainingResult(run.Path, state.Epoch, state.BestEpoch, bestValidation, state.StoppedEarly, name, report);
+        var result = new TrainingResult(run.Path, state.Epoch, state.BestEpoch, bestValidation, state.StoppedEarly, name, report) { History = state.History };
         run.Log($"finished after epoch {state.Epoch}: best epoch {state.BestEpoch}; {name} mean {report.Overall.MeanPxError:F2} px, pck@0.05 {report.Overall.Pck005:P1} over {report.Overall.Count} points");
         progress?.Report(new Finished(result));
         return result;

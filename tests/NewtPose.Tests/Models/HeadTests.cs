@@ -134,4 +134,17 @@ public class HeadTests
         Assert.True(float.IsFinite(last));
         Assert.True(last < 0.7 * first, $"loss {first} -> {last}");
     }
+
+    [Fact]
+    public void Heatmap_logits_start_at_a_one_percent_prior_and_refinement_offsets_at_zero()
+    {
+        NewtPose.Runtime.TorchRuntime.EnsureLoaded();
+        using var head = new NewtPose.Models.Heads.HeatmapHead(16, 32, 3, locationRefinement: true);
+        using var features = TorchSharp.torch.randn(2, 16, 2, 2);
+        using var output = head.forward(features);
+        using var logits = output.narrow(1, 0, 3);
+        using var offsets = output.narrow(1, 3, 6);
+        Assert.InRange(logits.mean().item<float>(), -4.7f, -4.5f);
+        Assert.InRange(offsets.abs().max().item<float>(), 0f, 0.1f);
+    }
 }

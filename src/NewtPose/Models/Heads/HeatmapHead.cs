@@ -34,7 +34,7 @@ public sealed class HeatmapHead : PoseHead
         LocationRefinement = locationRefinement;
         long channels;
         (deconv, channels) = DeconvStack(inChannels, backboneStride, stride);
-        final = FinalConv(channels, keypoints * (locationRefinement ? 3 : 1), bias: -4.6);
+        final = FinalConv(channels, keypoints * (locationRefinement ? 3 : 1), bias: -4.6, biasedChannels: keypoints);
         RegisterComponents();
     }
 
@@ -77,7 +77,10 @@ public sealed class HeatmapHead : PoseHead
         Tensor x, y;
         if (LocationRefinement)
         {
-            var offsets = Offsets(output).flatten(3).gather(-1, flat.view(batch, k, 1, 1).expand(batch, k, 2, 1)).squeeze(-1);
+            // Offsets are only trained within RefinementRadius of a keypoint; at a wrong peak they are arbitrary and could
+            // throw a point far outside the crop, so they are clamped to the radius they were trained for.
+            var offsets = Offsets(output).flatten(3).gather(-1, flat.view(batch, k, 1, 1).expand(batch, k, 2, 1)).squeeze(-1)
+                .clamp(-RefinementRadius, RefinementRadius);
             x = column.to(heat.dtype) + offsets.select(2, 0);
             y = row.to(heat.dtype) + offsets.select(2, 1);
         }

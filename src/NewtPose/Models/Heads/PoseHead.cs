@@ -67,14 +67,19 @@ public abstract class PoseHead : nn.Module<Tensor, Tensor>
         return (layers, channels);
     }
 
-    /// <summary>The final 1×1 conv: small weights, bias set to <paramref name="bias"/>.</summary>
-    protected static Conv2d FinalConv(long inChannels, long outChannels, double bias)
+    /// <summary>
+    /// The final 1×1 conv: small weights, bias set to <paramref name="bias"/> on the first <paramref name="biasedChannels"/>
+    /// channels (all when null) and 0 on the rest (e.g. location-refinement offsets, which must start at no offset: a
+    /// bias of −4.6 cells there takes thousands of Adam steps to unlearn).
+    /// </summary>
+    protected static Conv2d FinalConv(long inChannels, long outChannels, double bias, long? biasedChannels = null)
     {
         var conv = nn.Conv2d(inChannels, outChannels, 1);
         using (no_grad())
         {
             nn.init.normal_(conv.weight, 0, 0.001);
-            nn.init.constant_(conv.bias!, bias);
+            nn.init.zeros_(conv.bias!);
+            conv.bias!.narrow(0, 0, biasedChannels ?? outChannels).fill_(bias);
         }
         return conv;
     }

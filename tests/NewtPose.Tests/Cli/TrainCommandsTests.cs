@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using NewtPose.Data.Splits;
+using NewtPose.Models;
+using NewtPose.Tests.Training;
+
+namespace NewtPose.Tests.Cli;
+
+/// <summary>`newtpose train` and `newtpose demo` end to end on the 8-photo fixture (tiny configurations: seconds).</summary>
+[Collection(TorchTrainingCollection.Name)]
+public sealed class TrainCommandsTests : IDisposable
+{
+    private static readonly string Fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "newts-tiny", "annotations.json");
+    private readonly string root = Path.Combine(Path.GetTempPath(), "newtpose-train-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public void Demo_quick_writes_test_metrics_a_loadable_model_and_an_offline_report()
+    {
+        var run = Path.Combine(root, "demo");
+        var (exit, output, error) = CliRunner.Run("demo", "--quick", "--data", Fixture, "--out", run);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("PCK@.05", output);
+        Assert.Contains("snout_tip", output);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
+        Assert.Equal("test", (string?)metrics["split"]);
+        foreach (var field in new[] { "mean_px_error", "rmse_px", "pck_0_05", "pck_0_1", "pck_0_2" })
+            Assert.True(metrics[field] is JsonValue, $"metrics.json lacks {field}");
+        Assert.Equal(21, metrics["per_keypoint"]!.AsArray().Count);
+        Assert.Single(metrics["epochs"]!.AsArray());
+
+        var report = File.ReadAllText(Path.Combine(run, "report.html"));
+        Assert.Contains("Plotly.newPlot('figure3'", report); // loss, validation error, per keypoint, photo grid
+        Assert.DoesNotContain("<script src", report);      // plotly.js inline: opens offline
+        Assert.Contains(NewtPose.Charts.PlotlyScript.Source[..200], report);
+
+        using var model = PoseModels.Load(run);
+        Assert.Equal("resnet18-imagenet", model.Spec.Backbone);
+        Assert.Equal(64, model.Spec.InputWidth);
+        Assert.Equal(NewtPose.Models.Backbones.ImageNetResNet18.Std, model.Spec.Std);
+    }
+
+    [Fact]
+    public void Train_takes_a_split_file_and_records_it_unchanged()
+    {
+        var splitFile = Path.Combine(root, "split.json");
+        Directory.CreateDirectory(root);
+        Assert.Equal(0, CliRunner.Run("split", Fixture, "--seed", "3", "--val", "0.25", "--test", "0.25", "--group-by", "individual", "--out", splitFile).Exit);
+
+        var run = Path.Combine(root, "run");
+        var (exit, _, error) = CliRunner.Run("train", "--data", Fixture, "--out", run, "--split", splitFile,
+            "--backbone", "resnet18", "--input-size", "64", "--epochs", "2", "--batch", "4", "--augment", "light", "--seed", "5", "--threads", "1");
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(DatasetSplit.Load(splitFile).ToJson(), DatasetSplit.Load(Path.Combine(run, "split.json")).ToJson());
+        var options = NewtPose.Training.TrainingOptions.Load(Path.Combine(run, "options.json"));
+        Assert.Equal(("resnet18", 64, 2, 4, "light", 5, 1), (options.Backbone, options.InputWidth, options.Epochs, options.BatchSize, options.Augmentation, options.Seed, options.Threads));
+        Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["epochs"]!.AsArray().Count);
+
+        // A finished run resumed has nothing left to train: it re-evaluates the best model and exits 0.
+        var resumed = CliRunner.Run("train", "--data", Fixture, "--out", run, "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Error);
+        Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["epochs"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void The_bench_config_files_are_the_configurations_the_commands_use()
+    {
+        string Config(string name) => Path.Combine(AppContext.BaseDirectory, "BenchConfigs", name);
+        Assert.Equal(NewtPose.Training.PoseTraining.Recommended, NewtPose.Training.TrainingOptions.Load(Config("full.json")));
+        Assert.Equal(NewtPose.Cli.Commands.DemoCommand.Demo, NewtPose.Training.TrainingOptions.Load(Config("demo.json")));
+    }
+
+    [Fact]
+    public void Bad_input_exits_non_zero_with_a_one_line_reason()
+    {
+        Directory.CreateDirectory(root);
+        var labels = Path.Combine(root, "annotations.json");
+        File.Copy(Fixture, labels); // no images beside it
+        var missing = CliRunner.Run("train", "--data", labels, "--out", Path.Combine(root, "run"), "--epochs", "1");
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("image files are missing", missing.Error);
+        Assert.Contains("newt_0001.jpg", missing.Error);
+        Assert.False(Directory.Exists(Path.Combine(root, "run")));
+
+        var size = CliRunner.Run("train", "--data", Fixture, "--out", Path.Combine(root, "run2"), "--input-size", "100");
+        Assert.Equal(1, size.Exit);
+        Assert.Contains("multiple", size.Error);
+        Assert.Single(size.Error.Trim().Split('\n'), l => !l.StartsWith("warning:"));
+
+        var resume = CliRunner.Run("train", "--data", Fixture, "--out", Path.Combine(root, "none"), "--resume");
+        Assert.Equal(1, resume.Exit);
+        Assert.Contains("no options.json", resume.Error);
+    }
+}
