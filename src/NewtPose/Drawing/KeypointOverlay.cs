@@ -36,13 +36,7 @@ public static class KeypointOverlay
     /// <summary>A copy of <paramref name="image"/> with the overlay drawn (the input is not changed).</summary>
     public static RgbImage Draw(RgbImage image, PoseInstance instance, Skeleton skeleton, OverlayStyle? style = null)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; j < image.Pixels.Length; i += 4, j += 3)
-        {
-            rgba[i] = image.Pixels[j]; rgba[i + 1] = image.Pixels[j + 1]; rgba[i + 2] = image.Pixels[j + 2]; rgba[i + 3] = 255;
-        }
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var bitmap = ImageLoader.ToBitmap(image);
         Draw(bitmap, instance, skeleton, style);
         return ImageLoader.ToRgb(bitmap);
     }
