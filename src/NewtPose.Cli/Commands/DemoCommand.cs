@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NewtPose.Data;
+using NewtPose.Notebooks;
 using NewtPose.Training;
 
 namespace NewtPose.Cli.Commands;
@@ -20,13 +21,11 @@ internal static class DemoCommand
     /// <summary>A smoke-test configuration: seconds, not accuracy.</summary>
     internal static readonly TrainingOptions QuickDemo = Demo with { InputWidth = 64, InputHeight = 64, BatchSize = 8, Epochs = 1, WarmupEpochs = 0 };
 
-    private const string SampleLabels = "data-samples/newts/annotations.json";
-
     public static Command Create()
     {
         var output = new Option<string?>("--out") { Description = "Run folder to create (default: runs/demo-YYYYMMDD-HHMMSS)." };
         var quick = new Option<bool>("--quick") { Description = "A tiny configuration that runs in seconds (a smoke test, not a result)." };
-        var data = new Option<string?>("--data") { Description = $"Labels to use instead of {SampleLabels}." };
+        var data = new Option<string?>("--data") { Description = $"Labels to use instead of {SampleData.BundledNewts}." };
         var command = new Command("demo", "Train on the bundled synthetic newts and write a report (about 10 minutes on 2 cores).");
         foreach (var o in new Option[] { output, quick, data }) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => Task.FromResult(TrainCommand.Run(parse, () =>
@@ -46,10 +45,10 @@ internal static class DemoCommand
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, SampleLabels);
+                var candidate = Path.Combine(dir.FullName, SampleData.BundledNewts);
                 if (File.Exists(candidate)) return candidate;
             }
-        throw new ArgumentException($"{SampleLabels} was not found in {Directory.GetCurrentDirectory()}, the executable's folder or any folder above them. " +
+        throw new ArgumentException($"{SampleData.BundledNewts} was not found in {Directory.GetCurrentDirectory()}, the executable's folder or any folder above them. " +
                                     "Run the demo from a NewtPose clone, or pass --data PATH to your own labels.");
     }
 }
