@@ -1,6 +1,6 @@
 // Training benchmarks through the library's Trainer (see docs/benchmarks-transfer.md and docs/benchmarks-realdata.md).
 //   dotnet run -c Release --project bench/TrainBench -- transfer [--data data-samples/newts/annotations.json] [--epochs 25] [--wall-minutes 12] [--size 192] [--seed 1]
-//   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 40] [--wall-minutes 12] [--size 256] [--seed 1]
+//   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 90] [--wall-minutes 25] [--size 256] [--seed 1]
 //   dotnet run -c Release --project bench/TrainBench -- evaluate --data /path/to/dlc-folder --run RUN_FOLDER
 //   dotnet run -c Release --project bench/TrainBench -- backbones [--backbones resnet18,mobilenetv2,...] [--epochs 5] [--wall-minutes 4]
 // Every run uses the same fine-tuning config (heatmap head, batch 8, AdamW head LR 1e-3, trunk LR ×0.1, backbone BN frozen,
@@ -140,8 +140,8 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
         var real = mode is "real" or "evaluate";
         var parsed = new BenchArgs(mode,
             S("data", real ? "" : "data-samples/newts/annotations.json"),
-            I("epochs", mode switch { "transfer" => 25, "real" => 40, _ => 5 }),
-            D("wall-minutes", mode == "backbones" ? 4 : 12),
+            I("epochs", mode switch { "transfer" => 25, "real" => 90, _ => 5 }),
+            D("wall-minutes", mode switch { "backbones" => 4, "real" => 25, _ => 12 }),
             I("size", real ? 256 : 192),
             I("seed", 1),
             I("threads", 2),
