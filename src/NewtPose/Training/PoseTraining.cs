@@ -51,6 +51,10 @@ public static class PoseTraining
         return DatasetSplitter.Split(dataset, new SplitOptions(seed, DefaultValFraction, DefaultTestFraction, byIndividual ? "individual" : null));
     }
 
+    /// <summary>Whether the options' augmentation preset flips photos horizontally (what the flip test relies on).</summary>
+    public static bool TrainsWithHorizontalFlips(TrainingOptions options) =>
+        AugmentationOptions.Preset(options.Augmentation).HorizontalFlipProbability > 0;
+
     /// <summary>
     /// Trains (or, with <paramref name="resume"/>, continues) a run: checks that every image file is there, builds the
     /// sampler and the network from the options and writes the run folder (<see cref="RunFolder"/>).
@@ -60,6 +64,8 @@ public static class PoseTraining
     {
         DatasetPaths.RequireImageFiles(dataset);
         options.Validate();
+        if (options.FlipTest && !TrainsWithHorizontalFlips(options))
+            throw new ArgumentException($"flip_test is on but augmentation '{options.Augmentation}' never flips horizontally: a model that never saw a mirror cannot be scored with the flip test. Set flip_test to false or choose a preset with flips.");
         var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, AugmentationOptions.Preset(options.Augmentation));
         var trainer = new Trainer(options, dataset, split, spec => PoseModels.Create(spec), sampler);
         return resume ? trainer.Resume(runFolder, progress, cancellationToken) : trainer.Train(runFolder, progress, cancellationToken);
