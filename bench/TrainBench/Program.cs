@@ -93,7 +93,10 @@ switch (bench.Mode)
         var run = bench.Run ?? throw new ArgumentException("evaluate needs --run FOLDER (a TrainBench or `newtpose train` run folder)");
         var saved = TrainingOptions.Load(Path.Combine(run, "options.json"));
         var split = DatasetSplit.Load(Path.Combine(run, "split.json"));
-        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight, augmentation);
+        // The run's own preset: it sets the scale photos are decoded at, so the figures match the trainer's to the digit.
+        var recorded = saved.Augmentation.Split(' ')[0];
+        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight,
+            Presets.Augmentation(recorded, flips: !saved.Augmentation.Contains("flips off", StringComparison.Ordinal)));
         // Both ways, so a flip-test figure always comes with the plain one it is compared against.
         foreach (var flipTest in new[] { false, true })
         {
