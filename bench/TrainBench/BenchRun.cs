@@ -50,7 +50,7 @@ internal static class BenchRun
         var seconds = watch.Elapsed.TotalSeconds;
         // A run cut by the wall cap has no final report from the trainer: score its saved best weights the same way.
         var final = result is not null ? new FinalEvaluation(result.FinalSplit, result.BestEpoch, result.Final)
-            : File.Exists(Path.Combine(runFolder, "model.json")) ? EvaluateBest(dataset, split, runFolder, sampler, Milestones.Best(epochs)?.Epoch ?? 0) : null;
+            : File.Exists(Path.Combine(runFolder, "model.json")) ? EvaluateBest(dataset, split, runFolder, sampler, Milestones.Best(epochs)?.Epoch ?? 0, options.FlipTest) : null;
         return new BenchResult(label, options, epochs, loads, seconds, stopped, result, runFolder, final);
     }
 
@@ -58,14 +58,14 @@ internal static class BenchRun
     /// Scores the run folder's best model (model.json + model.weights) on the test images, else the validation images,
     /// with the same un-augmented crops the trainer validates on.
     /// </summary>
-    public static FinalEvaluation EvaluateBest(PoseDataset dataset, DatasetSplit split, string runFolder, IPoseSampler sampler, int bestEpoch)
+    public static FinalEvaluation EvaluateBest(PoseDataset dataset, DatasetSplit split, string runFolder, IPoseSampler sampler, int bestEpoch, bool flipTest)
     {
         var (paths, name) = split.Test.Count > 0 ? (split.Test, "test") : (split.Val, "validation");
         var byPath = dataset.Images.ToDictionary(i => i.Path, StringComparer.Ordinal);
         var items = paths.SelectMany(p => byPath[p].Instances.Where(i => i.LabeledCount > 0).Select(i => (Image: byPath[p], Instance: i))).ToArray();
         using var model = PoseModels.Load(runFolder);
         var samples = items.Select(x => sampler.Sample(x.Image, x.Instance, new Random(0), augment: false)).ToArray();
-        var predictions = PosePredictor.Predict(model, samples);
+        var predictions = PosePredictor.Predict(model, samples, flipTest: flipTest);
         var cases = items.Select((x, i) => new EvaluationCase(x.Instance.Keypoints, predictions[i].Keypoints, x.Instance.Box)).ToArray();
         return new FinalEvaluation(name, bestEpoch, KeypointMetrics.Evaluate(model.Spec.Keypoints, cases));
     }

@@ -1,10 +1,11 @@
 // Training benchmarks through the library's Trainer (see docs/benchmarks-transfer.md and docs/benchmarks-realdata.md).
 //   dotnet run -c Release --project bench/TrainBench -- transfer [--data data-samples/newts/annotations.json] [--epochs 25] [--wall-minutes 12] [--size 192] [--seed 1]
-//   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 40] [--wall-minutes 12] [--size 256] [--seed 1]
+//   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 90] [--wall-minutes 25] [--size 256] [--seed 1]
 //   dotnet run -c Release --project bench/TrainBench -- evaluate --data /path/to/dlc-folder --run RUN_FOLDER
 //   dotnet run -c Release --project bench/TrainBench -- backbones [--backbones resnet18,mobilenetv2,...] [--epochs 5] [--wall-minutes 4]
 // Every run uses the same fine-tuning config (heatmap head, batch 8, AdamW head LR 1e-3, trunk LR ×0.1, backbone BN frozen,
-// cosine schedule; default augmentation for the newts, light without flips for a fixed-camera DLC rig); early stopping is off so each run gets the whole epoch budget.
+// cosine schedule; default augmentation and the flip test for the newts, light without flips for a fixed-camera DLC rig); early stopping
+// is off so each run gets the whole epoch budget. `--flip-test on|off` overrides the flip test; `evaluate` prints both.
 using System.Globalization;
 using NewtPose.Augmentation;
 using NewtPose.Data;
@@ -35,6 +36,7 @@ var options = new TrainingOptions
     CheckpointEveryEpoch = false,
     Seed = bench.Seed,
     Threads = bench.Threads,
+    FlipTest = bench.FlipTest,
 };
 var budget = TimeSpan.FromMinutes(bench.WallMinutes);
 // Photos of one animal share its look: split by individual when the labels say who is who, else by frame (one video rig).
@@ -91,11 +93,18 @@ switch (bench.Mode)
         var run = bench.Run ?? throw new ArgumentException("evaluate needs --run FOLDER (a TrainBench or `newtpose train` run folder)");
         var saved = TrainingOptions.Load(Path.Combine(run, "options.json"));
         var split = DatasetSplit.Load(Path.Combine(run, "split.json"));
-        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight, augmentation);
-        var final = BenchRun.EvaluateBest(dataset, split, run, sampler, bestEpoch: 0);
-        var o = final.Report.Overall;
-        Console.WriteLine($"{run}: {final.Split} split, {o.Count} points: mean {o.MeanPxError:F2} px, RMSE {o.RmsePx:F2} px, median {o.MedianPxError:F2} px, " +
-            $"PCK@0.05 {o.Pck005:P1}, PCK@0.1 {o.Pck01:P1}");
+        // The run's own preset: it sets the scale photos are decoded at, so the figures match the trainer's to the digit.
+        var recorded = saved.Augmentation.Split(' ')[0];
+        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight,
+            Presets.Augmentation(recorded, flips: !saved.Augmentation.Contains("flips off", StringComparison.Ordinal)));
+        // Both ways, so a flip-test figure always comes with the plain one it is compared against.
+        foreach (var flipTest in new[] { false, true })
+        {
+            var final = BenchRun.EvaluateBest(dataset, split, run, sampler, bestEpoch: 0, flipTest);
+            var o = final.Report.Overall;
+            Console.WriteLine($"{run}: {final.Split} split, flip test {(flipTest ? "on " : "off")}, {o.Count} points: mean {o.MeanPxError:F2} px, RMSE {o.RmsePx:F2} px, " +
+                $"median {o.MedianPxError:F2} px, PCK@0.05 {o.Pck005:P1}, PCK@0.1 {o.Pck01:P1}");
+        }
         break;
     }
 }
@@ -107,15 +116,15 @@ static void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) 
         $"config: {o.Head} head, input {o.InputWidth}x{o.InputHeight} crops around the animal, batch {o.BatchSize}, AdamW head LR {o.LearningRate:G3}, " +
         $"trunk LR x{o.BackboneLearningRateFactor:G3}, backbone BN {(o.FreezeBackboneNormalization ? "frozen" : "trained")}, {o.Augmentation} augmentation, " +
         $"{o.Schedule.ToString().ToLowerInvariant()} schedule with {o.WarmupEpochs:G3} warm-up epoch, weight decay {o.WeightDecay:G3}, {o.Epochs} epochs, " +
-        $"early stopping off, wall cap {budget.TotalMinutes:G3} min per run, {o.Threads} threads, {o.Workers} data workers, seed {o.Seed}");
+        $"early stopping off, flip test {(o.FlipTest ? "on" : "off")}, wall cap {budget.TotalMinutes:G3} min per run, {o.Threads} threads, {o.Workers} data workers, seed {o.Seed}");
 
 internal sealed record BenchArgs(string Mode, string Data, int Epochs, double WallMinutes, int Size, int Seed, int Threads,
-    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones, string Augmentation, bool Flips, string? Run)
+    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones, string Augmentation, bool Flips, bool FlipTest, string? Run)
 {
     public static BenchArgs Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is not ("transfer" or "real" or "backbones" or "evaluate"))
-            throw new ArgumentException("usage: TrainBench transfer|real|backbones|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|default|heavy] [--flips on|off]");
+            throw new ArgumentException("usage: TrainBench transfer|real|backbones|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|default|heavy] [--flips on|off] [--flip-test on|off]");
         var mode = args[0];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)
@@ -126,12 +135,16 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
         }
         string S(string name, string fallback) => values.Remove(name, out var v) ? v : fallback;
         double D(string name, double fallback) => double.Parse(S(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        bool OnOff(string name, string fallback) => S(name, fallback) switch
+        {
+            "on" => true, "off" => false, var f => throw new ArgumentException($"--{name} must be on or off, not '{f}'"),
+        };
         int I(string name, int fallback) => int.Parse(S(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var real = mode is "real" or "evaluate";
         var parsed = new BenchArgs(mode,
             S("data", real ? "" : "data-samples/newts/annotations.json"),
-            I("epochs", mode switch { "transfer" => 25, "real" => 40, _ => 5 }),
-            D("wall-minutes", mode == "backbones" ? 4 : 12),
+            I("epochs", mode switch { "transfer" => 25, "real" => 90, _ => 5 }),
+            D("wall-minutes", mode switch { "backbones" => 4, "real" => 25, _ => 12 }),
             I("size", real ? 256 : 192),
             I("seed", 1),
             I("threads", 2),
@@ -142,7 +155,9 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
             S("backbones", "resnet18-imagenet,resnet18,mobilenetv2,hrnet-small").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             // A fixed-camera rig (the real DLC data) is never seen upside down or mirrored: light geometry, no flips.
             S("augmentation", real ? "light" : "default"),
-            S("flips", real ? "off" : "on") switch { "on" => true, "off" => false, var f => throw new ArgumentException($"--flips must be on or off, not '{f}'") },
+            OnOff("flips", real ? "off" : "on"),
+            // The flip test only makes sense for a model trained with flips.
+            OnOff("flip-test", real ? "off" : "on"),
             values.Remove("run", out var runFolder) ? runFolder : null);
         if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}");
         if (parsed.Data.Length == 0) throw new ArgumentException($"{mode} needs --data PATH (a label file or dataset folder)");

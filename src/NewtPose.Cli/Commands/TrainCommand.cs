@@ -28,8 +28,9 @@ internal static class TrainCommand
         public readonly Option<int?> Seed = new("--seed") { Description = "Seed of the weights, the batches and the default split." };
         public readonly Option<int?> Threads = new("--threads") { Description = "libtorch threads (default 2)." };
         public readonly Option<string?> Device = new("--device") { Description = "auto, cpu or cuda[:N]." };
+        public readonly Option<bool?> FlipTest = new("--flip-test") { Description = "Score validation and test with the flip test (true/false; on in the recommended config, off with --augment none: it needs a model trained with flips)." };
 
-        public IEnumerable<Option> All => [Config, Backbone, Head, InputSize, Epochs, Batch, Augment, Seed, Threads, Device];
+        public IEnumerable<Option> All => [Config, Backbone, Head, InputSize, Epochs, Batch, Augment, Seed, Threads, Device, FlipTest];
 
         /// <summary>The starting options with --config and then each given flag applied.</summary>
         public TrainingOptions Apply(ParseResult parse, TrainingOptions start)
@@ -44,6 +45,9 @@ internal static class TrainCommand
             if (parse.GetValue(Seed) is { } seed) options = options with { Seed = seed };
             if (parse.GetValue(Threads) is { } threads) options = options with { Threads = threads };
             if (parse.GetValue(Device) is { } device) options = options with { Device = device };
+            if (parse.GetValue(FlipTest) is { } flipTest) options = options with { FlipTest = flipTest };
+            // `--augment none` alone switches the flip test off: a model that never saw a mirror cannot be scored with one.
+            else if (parse.GetValue(Augment) is not null && !PoseTraining.TrainsWithHorizontalFlips(options)) options = options with { FlipTest = false };
             options.Validate();
             return options;
         }

@@ -21,8 +21,13 @@ public sealed record ImagePrediction(LabeledImage Image, IReadOnlyList<PoseInsta
 /// </summary>
 public static class PosePredictor
 {
-    /// <summary>Predicts every sample, <paramref name="batchSize"/> at a time, in eval mode (the network's mode is restored after).</summary>
-    public static IReadOnlyList<PosePrediction> Predict(PoseNetwork network, IReadOnlyList<PoseSample> samples, int batchSize = 8, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Predicts every sample, <paramref name="batchSize"/> at a time, in eval mode (the network's mode is restored after).
+    /// With <paramref name="flipTest"/> each prediction averages the network's output for the sample and for its mirror
+    /// (<see cref="PoseNetwork.ForwardWithFlipTest"/>): for models trained with horizontal flips.
+    /// </summary>
+    public static IReadOnlyList<PosePrediction> Predict(PoseNetwork network, IReadOnlyList<PoseSample> samples, int batchSize = 8, bool flipTest = false,
+        CancellationToken cancellationToken = default)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), "The batch size must be at least 1.");
         var results = new List<PosePrediction>(samples.Count);
@@ -30,7 +35,7 @@ public static class PosePredictor
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = samples.Skip(start).Take(batchSize).ToArray();
-            results.AddRange(PredictBatch(network, ModelInput.Pack(batch, network.Spec), batch));
+            results.AddRange(PredictBatch(network, ModelInput.Pack(batch, network.Spec), batch, flipTest));
         }
         return results;
     }
@@ -44,14 +49,15 @@ public static class PosePredictor
     /// <param name="sampler">Built for the network's input size (the sampler the model was trained with).</param>
     /// <param name="images">Dataset images whose labelled animals are predicted.</param>
     /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="flipTest">Average with the mirrored crop's prediction (see <see cref="Predict"/>).</param>
     /// <param name="cancellationToken">Checked between batches.</param>
     public static IReadOnlyList<ImagePrediction> PredictLabeled(PoseNetwork network, IPoseSampler sampler, IReadOnlyList<LabeledImage> images,
-        int batchSize = 8, CancellationToken cancellationToken = default)
+        int batchSize = 8, bool flipTest = false, CancellationToken cancellationToken = default)
     {
         var random = new Random(0); // unused without augmentation; the sampler's contract asks for one
         var wanted = images.Select(image => (Image: image, Instances: image.Instances.Where(i => i.LabeledCount > 0 || i.Box is not null).ToArray())).ToArray();
         var samples = wanted.SelectMany(w => w.Instances.Select(instance => sampler.Sample(w.Image, instance, random, augment: false))).ToArray();
-        var predictions = Predict(network, samples, batchSize, cancellationToken);
+        var predictions = Predict(network, samples, batchSize, flipTest, cancellationToken);
         var results = new List<ImagePrediction>(wanted.Length);
         var next = 0;
         foreach (var (image, instances) in wanted)
@@ -63,7 +69,7 @@ public static class PosePredictor
     }
 
     /// <summary>Predicts one batch whose pixels were already packed (planar RGB in [0, 1], B × 3 × H × W).</summary>
-    internal static PosePrediction[] PredictBatch(PoseNetwork network, float[] packedPixels, IReadOnlyList<PoseSample> samples)
+    internal static PosePrediction[] PredictBatch(PoseNetwork network, float[] packedPixels, IReadOnlyList<PoseSample> samples, bool flipTest = false)
     {
         var wasTraining = network.training;
         network.eval();
@@ -72,7 +78,7 @@ public static class PosePredictor
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var input = ModelInput.ToTensor(packedPixels, samples.Count, network.Spec, ModelInput.DeviceOf(network));
-            var (keypoints, confidence) = network.Decode(network.forward(input));
+            var (keypoints, confidence) = network.Decode(flipTest ? network.ForwardWithFlipTest(input) : network.forward(input));
             var xy = keypoints.to(float64).cpu().data<double>().ToArray();
             var conf = confidence.to(float64).cpu().data<double>().ToArray();
             var k = network.Spec.Keypoints.Count;

@@ -40,6 +40,12 @@ public sealed class PoseModel : PoseNetwork
     /// <summary>The (B, K, H/4, W/4) heatmap logits inside the raw output.</summary>
     public Tensor Heatmaps(Tensor output) => head.Heatmaps(output);
 
+    public override Tensor UnflipOutput(Tensor output)
+    {
+        using var index = tensor(Spec.FlipIndex().Select(i => (long)i).ToArray(), device: output.device);
+        return head.Unflip(output, index);
+    }
+
     public override Tensor Loss(Tensor output, Tensor keypoints, Tensor weights) => head.Loss(output, keypoints, weights);
 
     public override (Tensor Keypoints, Tensor Confidence) Decode(Tensor output) => head.Decode(output);

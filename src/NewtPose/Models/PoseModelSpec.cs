@@ -25,6 +25,21 @@ public sealed record PoseModelSpec(
     /// <summary>Output stride of the heatmaps relative to the input (heatmap head).</summary>
     public int HeatmapStride { get; init; } = 4;
 
+    /// <summary>
+    /// For each keypoint, the keypoint it becomes in a horizontal mirror: its swap partner (left ↔ right), else itself.
+    /// What the flip test uses to read a mirrored prediction back under the right names.
+    /// </summary>
+    public int[] FlipIndex()
+    {
+        var index = Enumerable.Range(0, Keypoints.Count).ToArray();
+        foreach (var pair in SwapPairs ?? [])
+        {
+            index[pair[0]] = pair[1];
+            index[pair[1]] = pair[0];
+        }
+        return index;
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field that cannot describe a buildable model.</summary>
     public void Validate()
     {

@@ -18,6 +18,25 @@ public abstract class PoseNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Everything needed to rebuild this network (saved beside the weights).</summary>
     public PoseModelSpec Spec { get; }
 
+    /// <summary>
+    /// The flip test (test-time augmentation, as in Simple Baselines and mmpose): the raw output for the input averaged with
+    /// the output for its horizontal mirror, mapped back by <see cref="UnflipOutput"/> (maps mirrored, left/right keypoints
+    /// swapped via <see cref="PoseModelSpec.SwapPairs"/>). Twice the compute; it helps a model trained with horizontal flips
+    /// and is wrong for one that was not (e.g. a fixed camera rig whose views would be mirrored into each other).
+    /// Decode the result as usual.
+    /// </summary>
+    public Tensor ForwardWithFlipTest(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var direct = forward(input);
+        var mirrored = UnflipOutput(forward(input.flip(3)));
+        return ((direct + mirrored) / 2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Maps raw output for a mirrored input back to the unmirrored input's frame (see <see cref="ForwardWithFlipTest"/>).</summary>
+    public virtual Tensor UnflipOutput(Tensor output) =>
+        throw new NotSupportedException($"{GetType().Name} does not support the flip test: it cannot map a mirrored output back.");
+
     /// <summary>Mean loss over the batch for raw head output; targets and weights as described on the class.</summary>
     public abstract Tensor Loss(Tensor output, Tensor keypoints, Tensor weights);
 

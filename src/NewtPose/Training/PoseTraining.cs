@@ -21,15 +21,17 @@ public static class PoseTraining
 {
     /// <summary>
     /// The configuration recommended for a lab dataset of ~100–200 photos on a CPU (bench/configs/full.json; what
-    /// `newtpose train` uses without --config): the ImageNet ResNet18 with a heatmap head at 224², trunk learning rate
-    /// 10× below the head's, trunk BatchNorm frozen, full-circle rotation and flips (belly photos come at any angle),
-    /// 120 epochs on a cosine schedule. docs/benchmarks-training.md has what it and the demo configuration measured.
+    /// `newtpose train` uses without --config): the ImageNet ResNet18 with a heatmap head at 192², batch 8, trunk learning
+    /// rate 10× below the head's, trunk BatchNorm frozen, full-circle rotation and flips (belly photos come at any angle),
+    /// 80 epochs on a cosine schedule, the flip test when scoring. Sized by steps, not by a wish: about 1400 optimizer
+    /// steps on 140 training photos, ~20 minutes on 2 idle cores. docs/benchmarks-training.md has what it and the demo
+    /// configuration measured.
     /// </summary>
     public static TrainingOptions Recommended { get; } = new()
     {
-        Backbone = "resnet18-imagenet", Head = "heatmap", InputWidth = 224, InputHeight = 224, BatchSize = 16, Epochs = 120,
-        LearningRate = 1e-3, BackboneLearningRateFactor = 0.1, WarmupEpochs = 2, Augmentation = "default",
-        FreezeBackboneNormalization = true, EarlyStoppingPatience = 0, Seed = 42, Threads = 2, Workers = 1,
+        Backbone = "resnet18-imagenet", Head = "heatmap", InputWidth = 192, InputHeight = 192, BatchSize = 8, Epochs = 80,
+        LearningRate = 1e-3, BackboneLearningRateFactor = 0.1, WarmupEpochs = 1, Augmentation = "default",
+        FreezeBackboneNormalization = true, EarlyStoppingPatience = 0, Seed = 42, Threads = 2, Workers = 1, FlipTest = true,
     };
 
     /// <summary>Validation share of the default split.</summary>
@@ -49,6 +51,10 @@ public static class PoseTraining
         return DatasetSplitter.Split(dataset, new SplitOptions(seed, DefaultValFraction, DefaultTestFraction, byIndividual ? "individual" : null));
     }
 
+    /// <summary>Whether the options' augmentation preset flips photos horizontally (what the flip test relies on).</summary>
+    public static bool TrainsWithHorizontalFlips(TrainingOptions options) =>
+        AugmentationOptions.Preset(options.Augmentation).HorizontalFlipProbability > 0;
+
     /// <summary>
     /// Trains (or, with <paramref name="resume"/>, continues) a run: checks that every image file is there, builds the
     /// sampler and the network from the options and writes the run folder (<see cref="RunFolder"/>).
@@ -58,6 +64,8 @@ public static class PoseTraining
     {
         DatasetPaths.RequireImageFiles(dataset);
         options.Validate();
+        if (options.FlipTest && !TrainsWithHorizontalFlips(options))
+            throw new ArgumentException($"flip_test is on but augmentation '{options.Augmentation}' never flips horizontally: a model that never saw a mirror cannot be scored with the flip test. Set flip_test to false or choose a preset with flips.");
         var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, AugmentationOptions.Preset(options.Augmentation));
         var trainer = new Trainer(options, dataset, split, spec => PoseModels.Create(spec), sampler);
         return resume ? trainer.Resume(runFolder, progress, cancellationToken) : trainer.Train(runFolder, progress, cancellationToken);

@@ -52,11 +52,12 @@ public sealed class RunFolder
     }
 
     /// <summary>The final report with the split it was computed on, as written at the top of metrics.json.</summary>
-    internal static JsonObject FinalJson(EvaluationReport report, string split, int bestEpoch)
+    internal static JsonObject FinalJson(EvaluationReport report, string split, int bestEpoch, bool flipTest)
     {
         var json = EvaluationReportJson.ToJsonObject(report);
         json.Insert(0, "split", split);
         json.Insert(1, "best_epoch", bestEpoch);
+        json.Insert(2, "flip_test", flipTest);
         return json;
     }
 

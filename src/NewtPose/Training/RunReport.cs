@@ -54,13 +54,15 @@ public static class RunReport
         if (images.Length == 0) return null;
 
         using var model = PoseModels.Load(run.Path);
+        // The grid shows what the metrics measured: with the flip test when the run scored with it.
+        var flipTest = File.Exists(run.OptionsFile) && TrainingOptions.Load(run.OptionsFile).FlipTest;
         var sampler = new PoseSampler(dataset, model.Spec.InputWidth, model.Spec.InputHeight, AugmentationOptions.None);
         var panels = new List<ImagePanel>();
         foreach (var image in images)
         {
             var instances = image.Instances.Where(p => p.LabeledCount > 0).ToArray();
             var samples = instances.Select(p => sampler.Sample(image, p, new Random(0), augment: false)).ToArray();
-            var predictions = PosePredictor.Predict(model, samples);
+            var predictions = PosePredictor.Predict(model, samples, flipTest: flipTest);
             // Thumbnails: the panel's keypoints must be in the thumbnail's pixels.
             var thumbnail = ImageLoader.Load(dataset.FullPath(image), 512);
             Keypoint Map(double x, double y, Visibility v) { var (u, w) = thumbnail.FromSource.Apply(x, y); return new Keypoint(u, w, v); }

@@ -58,6 +58,11 @@ public sealed record TrainingOptions
     public int EarlyStoppingPatience { get; init; } = 10;
     /// <summary>Background threads preparing batches (decode + augment); 0 prepares them on the training thread.</summary>
     public int Workers { get; init; } = 2;
+    /// <summary>
+    /// Score validation and the final test with the flip test (each crop's prediction averaged with its mirror's, left/right
+    /// names swapped). Only for models trained with horizontal flips; twice the evaluation compute.
+    /// </summary>
+    public bool FlipTest { get; init; }
     /// <summary>Write checkpoints/last.ckpt after every epoch (needed to resume after a kill); otherwise only at the end.</summary>
     public bool CheckpointEveryEpoch { get; init; } = true;
 

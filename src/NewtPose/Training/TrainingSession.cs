@@ -108,7 +108,7 @@ internal sealed class TrainingSession(
         var cases = new List<EvaluationCase>(items.Count);
         foreach (var batch in BatchPipeline.Run(items, Enumerable.Range(0, items.Count).ToArray(), 0, settings, cancellationToken))
         {
-            var predictions = PosePredictor.PredictBatch(network, batch.Pixels, batch.Samples);
+            var predictions = PosePredictor.PredictBatch(network, batch.Pixels, batch.Samples, options.FlipTest);
             for (var i = 0; i < predictions.Length; i++)
                 cases.Add(new EvaluationCase(batch.Items[i].Instance.Keypoints, predictions[i].Keypoints, batch.Items[i].Instance.Box));
         }
@@ -145,7 +145,7 @@ internal sealed class TrainingSession(
         if (File.Exists(run.BestCheckpoint)) Checkpoint.LoadWeights(run.BestCheckpoint, network);
         var (items, name) = data.Test.Count > 0 ? (data.Test, "test") : data.Validation.Count > 0 ? (data.Validation, "validation") : (data.Train, "train");
         var report = Evaluate(items);
-        run.WriteMetrics(state.History, RunFolder.FinalJson(report, name, state.BestEpoch));
+        run.WriteMetrics(state.History, RunFolder.FinalJson(report, name, state.BestEpoch, options.FlipTest));
         double? bestValidation = data.Validation.Count > 0 && double.IsFinite(state.BestError) ? state.BestError : null;
         var result = new TrainingResult(run.Path, state.Epoch, state.BestEpoch, bestValidation, state.StoppedEarly, name, report) { History = state.History };
         run.Log($"finished after epoch {state.Epoch}: best epoch {state.BestEpoch}; {name} mean {report.Overall.MeanPxError:F2} px, pck@0.05 {report.Overall.Pck005:P1} over {report.Overall.Count} points");

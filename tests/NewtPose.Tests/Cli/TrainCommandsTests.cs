@@ -53,12 +53,13 @@ public sealed class TrainCommandsTests : IDisposable
 
         var run = Path.Combine(root, "run");
         var (exit, _, error) = CliRunner.Run("train", "--data", Fixture, "--out", run, "--split", splitFile,
-            "--backbone", "resnet18", "--input-size", "64", "--epochs", "2", "--batch", "4", "--augment", "light", "--seed", "5", "--threads", "1");
+            "--backbone", "resnet18", "--input-size", "64", "--epochs", "2", "--batch", "4", "--augment", "light", "--seed", "5", "--threads", "1", "--flip-test", "false");
 
         Assert.True(exit == 0, error);
         Assert.Equal(DatasetSplit.Load(splitFile).ToJson(), DatasetSplit.Load(Path.Combine(run, "split.json")).ToJson());
         var options = NewtPose.Training.TrainingOptions.Load(Path.Combine(run, "options.json"));
-        Assert.Equal(("resnet18", 64, 2, 4, "light", 5, 1), (options.Backbone, options.InputWidth, options.Epochs, options.BatchSize, options.Augmentation, options.Seed, options.Threads));
+        Assert.Equal(("resnet18", 64, 2, 4, "light", 5, 1, false), (options.Backbone, options.InputWidth, options.Epochs, options.BatchSize, options.Augmentation, options.Seed, options.Threads, options.FlipTest));
+        Assert.False(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["flip_test"]!.GetValue<bool>());
         Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["epochs"]!.AsArray().Count);
 
         // A finished run resumed has nothing left to train: it re-evaluates the best model and exits 0.
@@ -91,6 +92,11 @@ public sealed class TrainCommandsTests : IDisposable
         Assert.Equal(1, size.Exit);
         Assert.Contains("multiple", size.Error);
         Assert.Single(size.Error.Trim().Split('\n'), l => !l.StartsWith("warning:"));
+
+        var flipTest = CliRunner.Run("train", "--data", Fixture, "--out", Path.Combine(root, "run3"), "--augment", "none", "--flip-test", "true", "--epochs", "1");
+        Assert.Equal(1, flipTest.Exit);
+        Assert.Contains("flip_test is on but augmentation 'none' never flips", flipTest.Error);
+        Assert.False(Directory.Exists(Path.Combine(root, "run3")));
 
         var resume = CliRunner.Run("train", "--data", Fixture, "--out", Path.Combine(root, "none"), "--resume");
         Assert.Equal(1, resume.Exit);

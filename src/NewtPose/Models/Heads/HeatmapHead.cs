@@ -94,6 +94,20 @@ public sealed class HeatmapHead : PoseHead
         return (coordinates.MoveToOuterDisposeScope(), nn.functional.sigmoid(peak).MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// The flip test's mapping (see <see cref="PoseHead.Unflip"/>) for heatmaps and offsets: offset maps are mirrored and
+    /// swapped like their heatmaps, and their x component changes sign (an offset to the right is one to the left in a mirror).
+    /// </summary>
+    public override Tensor Unflip(Tensor output, Tensor flipIndex)
+    {
+        if (!LocationRefinement) return base.Unflip(output, flipIndex);
+        using var scope = NewDisposeScope();
+        var heat = Heatmaps(output).flip(3).index_select(1, flipIndex);
+        var sign = tensor(new[] { -1f, 1f }, dtype: output.dtype, device: output.device).view(1, 1, 2, 1, 1);
+        var offsets = (Offsets(output).flip(4).index_select(1, flipIndex) * sign).reshape(output.shape[0], 2 * Keypoints, output.shape[2], output.shape[3]);
+        return cat([heat, offsets], 1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>(B, K, 2, H, W) offset maps in cells.</summary>
     private Tensor Offsets(Tensor output)
     {

@@ -31,6 +31,22 @@ public abstract class PoseHead : nn.Module<Tensor, Tensor>
     /// <summary>The (B, K, H, W) heatmap logits inside the raw output.</summary>
     public virtual Tensor Heatmaps(Tensor output) => output.narrow(1, 0, Keypoints);
 
+    /// <summary>
+    /// Maps raw output computed on a horizontally mirrored input back to the frame of the unmirrored input (the flip test):
+    /// mirrors the maps along their width and takes, for keypoint k, the maps of <paramref name="flipIndex"/>[k], the
+    /// keypoint that k looks like in a mirror (its left/right partner, else itself). Exact, with no half-cell shift: for an
+    /// input width W divisible by the stride s, the centre s·j + (s − 1)/2 of cell j mirrors to W − 1 − that, the centre of
+    /// cell W/s − 1 − j. Applying it twice gives the output back.
+    /// </summary>
+    /// <param name="output">Raw output (B, C, H, W) of this head for a mirrored input.</param>
+    /// <param name="flipIndex">int64 (K) permutation of the keypoints; <see cref="PoseModelSpec.FlipIndex"/>.</param>
+    public virtual Tensor Unflip(Tensor output, Tensor flipIndex)
+    {
+        if (output.shape[1] != Keypoints)
+            throw new ArgumentException($"Expected {Keypoints} channels, got {output.shape[1]}.", nameof(output));
+        return output.flip(3).index_select(1, flipIndex);
+    }
+
     /// <summary>Input pixels → heatmap cells.</summary>
     protected Tensor ToCells(Tensor pixels) => (pixels - (Stride - 1) / 2.0) / Stride;
 
