@@ -14,7 +14,7 @@ internal static class DemoCommand
 {
     /// <summary>
     /// The demo configuration (also bench/configs/demo.json; docs/benchmarks-training.md has its figures): 128², batch 8,
-    /// 40 epochs, flip test; about 5 minutes on an idle 2-core machine (22 img/s), several times that when the machine is shared.
+    /// 40 epochs, flip test; about 6 minutes on an idle 2-core machine (22 img/s), several times that when the machine is shared.
     /// </summary>
     internal static readonly TrainingOptions Demo = PoseTraining.Recommended with { InputWidth = 128, InputHeight = 128, BatchSize = 8, Epochs = 40, WarmupEpochs = 1 };
 

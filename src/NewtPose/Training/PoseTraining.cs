@@ -23,8 +23,8 @@ public static class PoseTraining
     /// The configuration recommended for a lab dataset of ~100–200 photos on a CPU (bench/configs/full.json; what
     /// `newtpose train` uses without --config): the ImageNet ResNet18 with a heatmap head at 192², batch 8, trunk learning
     /// rate 10× below the head's, trunk BatchNorm frozen, full-circle rotation and flips (belly photos come at any angle),
-    /// 80 epochs on a cosine schedule, the flip test when scoring. Sized by steps, not by a wish: about 1400 optimizer
-    /// steps on 140 training photos, ~20 minutes on 2 idle cores. docs/benchmarks-training.md has what it and the demo
+    /// 80 epochs on a cosine schedule, the flip test when scoring. Sized by optimizer steps (about 1400
+    /// on 140 training photos), about 22 minutes on 2 idle cores. docs/benchmarks-training.md has what it and the demo
     /// configuration measured.
     /// </summary>
     public static TrainingOptions Recommended { get; } = new()
