@@ -124,7 +124,7 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
     public static BenchArgs Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is not ("transfer" or "real" or "backbones" or "evaluate"))
-            throw new ArgumentException("usage: TrainBench transfer|real|backbones|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|default|heavy] [--flips on|off] [--flip-test on|off]");
+            throw new ArgumentException("usage: TrainBench transfer|real|backbones|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|rig|default|heavy] [--flips on|off] [--flip-test on|off]");
         var mode = args[0];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)
@@ -173,9 +173,10 @@ internal static class Presets
         {
             "none" => AugmentationOptions.None,
             "light" => AugmentationOptions.Light,
+            "rig" => AugmentationOptions.Rig,
             "default" => AugmentationOptions.Default,
             "heavy" => AugmentationOptions.Heavy,
-            _ => throw new ArgumentException($"--augmentation must be none, light, default or heavy, not '{name}'"),
+            _ => throw new ArgumentException($"--augmentation must be none, light, rig, default or heavy, not '{name}'"),
         };
         return flips ? preset : preset with { HorizontalFlipProbability = 0, VerticalFlipProbability = 0 };
     }

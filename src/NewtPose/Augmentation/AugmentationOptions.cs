@@ -76,6 +76,12 @@ public sealed record AugmentationOptions
         ColorProbability = 0.5, MaxBrightness = 0.1, MaxContrast = 0.15, MaxGamma = 0.15, MaxHueDegrees = 5, MaxSaturation = 0.15,
     };
 
+    /// <summary>
+    /// For a fixed camera rig (video frames of an arena, mirror views): <see cref="Light"/> without flips. Such a camera
+    /// never sees its scene mirrored, and a flip would swap the views of a mirror rig; with no flips the flip test is off.
+    /// </summary>
+    public static AugmentationOptions Rig { get; } = Light with { HorizontalFlipProbability = 0 };
+
     /// <summary>Recommended for belly photos: any angle, both flips, scale 0.75–1.25, colour jitter, blur/noise sometimes.</summary>
     public static AugmentationOptions Default { get; } = new()
     {
@@ -104,13 +110,14 @@ public sealed record AugmentationOptions
     };
 
     /// <summary>The preset names <see cref="Preset"/> knows, as recorded in TrainingOptions.Augmentation.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["none", "light", "default", "heavy"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["none", "light", "rig", "default", "heavy"];
 
-    /// <summary>The preset called <paramref name="name"/> (none, light, default, heavy; case-insensitive).</summary>
+    /// <summary>The preset called <paramref name="name"/> (none, light, rig, default, heavy; case-insensitive).</summary>
     public static AugmentationOptions Preset(string name) => name.ToLowerInvariant() switch
     {
         "none" => None,
         "light" => Light,
+        "rig" => Rig,
         "default" => Default,
         "heavy" => Heavy,
         _ => throw new ArgumentException($"Unknown augmentation preset '{name}'. Known: {string.Join(", ", PresetNames)}."),

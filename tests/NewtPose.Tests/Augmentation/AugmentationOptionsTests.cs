@@ -7,7 +7,7 @@ public class AugmentationOptionsTests
     [Fact]
     public void Presets_are_valid_and_grow_in_strength()
     {
-        foreach (var preset in new[] { AugmentationOptions.None, AugmentationOptions.Light, AugmentationOptions.Default, AugmentationOptions.Heavy })
+        foreach (var preset in new[] { AugmentationOptions.None, AugmentationOptions.Light, AugmentationOptions.Rig, AugmentationOptions.Default, AugmentationOptions.Heavy })
             Assert.Same(preset, preset.Validate());
         Assert.Equal(0, AugmentationOptions.None.RotationProbability);
         Assert.Equal(180, AugmentationOptions.Default.MaxRotationDegrees);
@@ -15,6 +15,16 @@ public class AugmentationOptionsTests
         Assert.True(AugmentationOptions.Default.VerticalFlipProbability > 0 && AugmentationOptions.Default.HorizontalFlipProbability > 0);
         Assert.True(AugmentationOptions.Heavy.MaxScale > AugmentationOptions.Default.MaxScale);
         Assert.True(AugmentationOptions.Light.MaxRotationDegrees < AugmentationOptions.Default.MaxRotationDegrees);
+    }
+
+    [Fact]
+    public void The_rig_preset_is_light_without_any_flip_and_every_name_resolves()
+    {
+        Assert.Equal(AugmentationOptions.Light with { HorizontalFlipProbability = 0, VerticalFlipProbability = 0 }, AugmentationOptions.Rig);
+        Assert.True(AugmentationOptions.Light.HorizontalFlipProbability > 0);
+        Assert.Same(AugmentationOptions.Rig, AugmentationOptions.Preset("RIG"));
+        Assert.All(AugmentationOptions.PresetNames, name => AugmentationOptions.Preset(name).Validate());
+        Assert.Contains("rig", Assert.Throws<ArgumentException>(() => AugmentationOptions.Preset("mirror")).Message);
     }
 
     [Fact]

@@ -62,6 +62,14 @@ public sealed class TrainCommandsTests : IDisposable
         Assert.False(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["flip_test"]!.GetValue<bool>());
         Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["epochs"]!.AsArray().Count);
 
+        // The rig preset (no flips) turns the flip test off by itself.
+        var rigRun = Path.Combine(root, "rig");
+        var rig = CliRunner.Run("train", "--data", Fixture, "--out", rigRun, "--split", splitFile,
+            "--backbone", "resnet18", "--input-size", "64", "--epochs", "1", "--batch", "4", "--augment", "rig", "--threads", "1");
+        Assert.True(rig.Exit == 0, rig.Error);
+        var rigOptions = NewtPose.Training.TrainingOptions.Load(Path.Combine(rigRun, "options.json"));
+        Assert.Equal(("rig", false), (rigOptions.Augmentation, rigOptions.FlipTest));
+
         // A finished run resumed has nothing left to train: it re-evaluates the best model and exits 0.
         var resumed = CliRunner.Run("train", "--data", Fixture, "--out", run, "--resume");
         Assert.True(resumed.Exit == 0, resumed.Error);
