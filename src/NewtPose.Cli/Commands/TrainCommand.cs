@@ -28,7 +28,7 @@ internal static class TrainCommand
         public readonly Option<int?> Seed = new("--seed") { Description = "Seed of the weights, the batches and the default split." };
         public readonly Option<int?> Threads = new("--threads") { Description = "libtorch threads (default 2)." };
         public readonly Option<string?> Device = new("--device") { Description = "auto, cpu or cuda[:N]." };
-        public readonly Option<bool?> FlipTest = new("--flip-test") { Description = "Score validation and test with the flip test (true/false; on in the recommended config, off with --augment none: it needs a model trained with flips)." };
+        public readonly Option<bool?> FlipTest = new("--flip-test") { Description = "Score validation and test with the flip test (true/false; on in the recommended config, off with --augment none or rig: it needs a model trained with flips)." };
 
         public IEnumerable<Option> All => [Config, Backbone, Head, InputSize, Epochs, Batch, Augment, Seed, Threads, Device, FlipTest];
 
