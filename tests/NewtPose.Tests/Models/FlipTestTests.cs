@@ -30,20 +30,7 @@ public class FlipTestTests
     }
 
     /// <summary>Raw heatmap-head output that decodes exactly to <paramref name="keypoints"/>: Gaussian logits plus true offsets.</summary>
-    private static Tensor ExactOutput(Tensor keypoints, bool offsets)
-    {
-        var cells = (keypoints - 1.5) / 4;
-        var x = arange(Cells, dtype: float32).view(1, 1, 1, Cells);
-        var y = arange(Cells, dtype: float32).view(1, 1, Cells, 1);
-        var dx = cells.select(2, 0).unsqueeze(-1).unsqueeze(-1) - x;
-        var dy = cells.select(2, 1).unsqueeze(-1).unsqueeze(-1) - y;
-        var p = (-(dx.square() + dy.square()) / 8).exp() * 0.9;
-        var logits = (p / (1 - p)).log();
-        if (!offsets) return logits;
-        var (b, k) = (keypoints.shape[0], keypoints.shape[1]);
-        var maps = stack([dx.expand(b, k, Cells, Cells), dy.expand(b, k, Cells, Cells)], 2).reshape(b, 2 * k, Cells, Cells);
-        return cat([logits, maps], 1);
-    }
+    private static Tensor ExactOutput(Tensor keypoints, bool offsets) => ExactHeatmaps.Output(keypoints, Cells, offsets);
 
     [Theory]
     [InlineData(true, 1e-3)]   // location refinement: offsets are mirrored, swapped and negated with their heatmaps

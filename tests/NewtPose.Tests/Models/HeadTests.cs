@@ -13,15 +13,7 @@ public class HeadTests
     private static Tensor TrueKeypoints() => tensor(new float[] { 21.3f, 30.8f, 40.55f, 12.1f, 33.7f, 44.2f, 9.9f, 50.45f }, [2, 2, 2]);
 
     /// <summary>Logits whose sigmoid is a Gaussian (σ = 2 cells) centred on each keypoint.</summary>
-    private static Tensor GaussianLogits(Tensor keypoints)
-    {
-        var cells = (keypoints - 1.5) / 4;
-        var x = arange(Size, dtype: float32).view(1, 1, 1, Size);
-        var y = arange(Size, dtype: float32).view(1, 1, Size, 1);
-        var d2 = (x - cells.select(2, 0).unsqueeze(-1).unsqueeze(-1)).square() + (y - cells.select(2, 1).unsqueeze(-1).unsqueeze(-1)).square();
-        var p = (-d2 / 8).exp() * 0.9;
-        return (p / (1 - p)).log();
-    }
+    private static Tensor GaussianLogits(Tensor keypoints) => ExactHeatmaps.Logits(keypoints, Size);
 
     [Fact]
     public void Heatmap_decode_recovers_sub_pixel_locations_by_quadratic_fit()
@@ -41,13 +33,8 @@ public class HeadTests
         using var head = new HeatmapHead(8, 4, 2, locationRefinement: true);
         using var truth = TrueKeypoints();
         using var logits = GaussianLogits(truth);
-        var cells = (truth - 1.5) / 4;
         // Offsets as the loss trains them: keypoint minus cell centre, in cells, everywhere.
-        var x = arange(Size, dtype: float32).view(1, 1, 1, Size);
-        var y = arange(Size, dtype: float32).view(1, 1, Size, 1);
-        var dx = (cells.select(2, 0).unsqueeze(-1).unsqueeze(-1) - x).expand(2, 2, Size, Size);
-        var dy = (cells.select(2, 1).unsqueeze(-1).unsqueeze(-1) - y).expand(2, 2, Size, Size);
-        var offsets = stack([dx, dy], 2).reshape(2, 4, Size, Size);
+        using var offsets = ExactHeatmaps.OffsetMaps(truth, Size);
         using var output = cat([logits, offsets], 1);
         var (keypoints, _) = head.Decode(output);
         Assert.True((keypoints - truth).abs().max().item<float>() < 1e-3);

@@ -102,9 +102,9 @@ public sealed class HeatmapHead : PoseHead
     {
         if (!LocationRefinement) return base.Unflip(output, flipIndex);
         using var scope = NewDisposeScope();
-        var heat = Heatmaps(output).flip(3).index_select(1, flipIndex);
+        var heat = Mirror(Heatmaps(output), flipIndex);
         var sign = tensor(new[] { -1f, 1f }, dtype: output.dtype, device: output.device).view(1, 1, 2, 1, 1);
-        var offsets = (Offsets(output).flip(4).index_select(1, flipIndex) * sign).reshape(output.shape[0], 2 * Keypoints, output.shape[2], output.shape[3]);
+        var offsets = (Mirror(Offsets(output), flipIndex) * sign).reshape(output.shape[0], 2 * Keypoints, output.shape[2], output.shape[3]);
         return cat([heat, offsets], 1).MoveToOuterDisposeScope();
     }
 

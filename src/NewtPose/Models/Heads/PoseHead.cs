@@ -44,8 +44,11 @@ public abstract class PoseHead : nn.Module<Tensor, Tensor>
     {
         if (output.shape[1] != Keypoints)
             throw new ArgumentException($"Expected {Keypoints} channels, got {output.shape[1]}.", nameof(output));
-        return output.flip(3).index_select(1, flipIndex);
+        return Mirror(output, flipIndex);
     }
+
+    /// <summary>Maps with the keypoints along dimension 1 and the width last, mirrored along the width and read from each keypoint's mirror partner.</summary>
+    protected static Tensor Mirror(Tensor maps, Tensor flipIndex) => maps.flip(-1).index_select(1, flipIndex);
 
     /// <summary>Input pixels → heatmap cells.</summary>
     protected Tensor ToCells(Tensor pixels) => (pixels - (Stride - 1) / 2.0) / Stride;
