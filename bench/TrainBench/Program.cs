@@ -169,15 +169,9 @@ internal static class Presets
 {
     public static AugmentationOptions Augmentation(string name, bool flips)
     {
-        var preset = name switch
-        {
-            "none" => AugmentationOptions.None,
-            "light" => AugmentationOptions.Light,
-            "rig" => AugmentationOptions.Rig,
-            "default" => AugmentationOptions.Default,
-            "heavy" => AugmentationOptions.Heavy,
-            _ => throw new ArgumentException($"--augmentation must be none, light, rig, default or heavy, not '{name}'"),
-        };
+        AugmentationOptions preset;
+        try { preset = AugmentationOptions.Preset(name); }
+        catch (ArgumentException e) { throw new ArgumentException($"--augmentation: {e.Message}", e); }
         return flips ? preset : preset with { HorizontalFlipProbability = 0, VerticalFlipProbability = 0 };
     }
 }

@@ -41,7 +41,11 @@ internal static class TrainCommand
             if (parse.GetValue(InputSize) is { } size) options = options with { InputWidth = size, InputHeight = size };
             if (parse.GetValue(Epochs) is { } epochs) options = options with { Epochs = epochs, WarmupEpochs = Math.Min(options.WarmupEpochs, epochs) };
             if (parse.GetValue(Batch) is { } batch) options = options with { BatchSize = batch };
-            if (parse.GetValue(Augment) is { } augment) options = options with { Augmentation = AugmentationOptions.PresetNames.Contains(augment.ToLowerInvariant()) ? augment.ToLowerInvariant() : throw new ArgumentException($"Unknown augmentation preset '{augment}'. Known: {string.Join(", ", AugmentationOptions.PresetNames)}.") };
+            if (parse.GetValue(Augment) is { } augment)
+            {
+                _ = AugmentationOptions.Preset(augment); // refuses an unknown name, listing the known ones
+                options = options with { Augmentation = augment.ToLowerInvariant() };
+            }
             if (parse.GetValue(Seed) is { } seed) options = options with { Seed = seed };
             if (parse.GetValue(Threads) is { } threads) options = options with { Threads = threads };
             if (parse.GetValue(Device) is { } device) options = options with { Device = device };
