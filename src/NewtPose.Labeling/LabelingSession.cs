@@ -139,7 +139,12 @@ public sealed class LabelingSession
 
     private void Save()
     {
-        var images = _images.Select((image, i) => image with { Path = _outputPaths[i] }).ToArray();
+        // Every photo carries its state, "todo" included, so that a reader never has to guess what a missing one means.
+        var images = _images.Select((image, i) => image with
+        {
+            Path = _outputPaths[i],
+            Attributes = new Dictionary<string, string>(image.Attributes) { [LabelAttributes.State] = LabelAttributes.Name(StateOf(image)) },
+        }).ToArray();
         CocoFormat.Write(new PoseDataset(Labels.Skeleton, images, Path.GetDirectoryName(OutputPath)!), OutputPath);
     }
 
