@@ -180,6 +180,11 @@ async function go(id) {
   const empty = photo.instances.every(i => i.points.every(p => !p.v));
   message(empty ? 'no point placed in this photo: pick a name in the list, then press 2 with the mouse on the spot.' : '');
   document.body.dataset.photo = String(id);
+  if (!(photo.width > 0 && photo.height > 0)) {
+    message(`the size of ${photo.file} is unknown: its file is missing or unreadable.`);
+    renderPhotos();
+    return;
+  }
   fit();
   renderPhotos();
   const next = dataset.photos[id + 1];
@@ -364,6 +369,8 @@ function onKey(e) {
     case '-': case '_': zoomAt(box.width / 2, box.height / 2, 0.8); break;
     default: return;
   }
+  // A handled key does nothing else: Enter must not also press a focused button, Tab not move the focus.
+  e.preventDefault();
 }
 
 async function start() {
