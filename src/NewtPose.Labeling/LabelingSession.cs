@@ -132,9 +132,7 @@ public sealed class LabelingSession
     /// <summary>The instance's per-keypoint scores from the suggestions, or null.</summary>
     public static double[]? Scores(PoseInstance instance)
     {
-        if (!instance.Attributes.TryGetValue(LabelAttributes.KeypointScores, out var text)) return null;
-        try { return JsonSerializer.Deserialize<double[]>(text) is { } s && s.Length == instance.Keypoints.Count ? s : null; }
-        catch (JsonException) { return null; }
+        return instance.Attributes.TryGetValue(LabelAttributes.KeypointScores, out var text) ? LabelAttributes.ParseScores(text, instance.Keypoints.Count) : null;
     }
 
     private void Save()

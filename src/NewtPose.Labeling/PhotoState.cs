@@ -25,6 +25,16 @@ public static class LabelAttributes
     /// <summary>Annotation attribute kept from the suggestions: the instance's score.</summary>
     public const string Score = "score";
 
+    /// <summary>A keypoint_scores value (JSON text of <paramref name="count"/> finite numbers), or null when it is not one.</summary>
+    public static double[]? ParseScores(string text, int count)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<double[]>(text) is { } scores && scores.Length == count && scores.All(double.IsFinite) ? scores : null;
+        }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
     public static string Name(PhotoState state) => state switch
     {
         PhotoState.ToDo => "todo",

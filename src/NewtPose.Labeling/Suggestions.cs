@@ -80,11 +80,8 @@ internal static class Suggestions
     private static double[]? Scores(PoseInstance source, int[] map, string path, string photo)
     {
         if (!source.Attributes.TryGetValue(LabelAttributes.KeypointScores, out var text)) return null;
-        double[]? raw;
-        try { raw = JsonSerializer.Deserialize<double[]>(text); }
-        catch (JsonException) { raw = null; }
-        if (raw is null || raw.Length != source.Keypoints.Count || raw.Any(s => !double.IsFinite(s)))
-            throw new DatasetFormatException(path, $"annotation of image '{photo}'",
+        var raw = LabelAttributes.ParseScores(text, source.Keypoints.Count)
+            ?? throw new DatasetFormatException(path, $"annotation of image '{photo}'",
                 $"keypoint_scores must be a list of {source.Keypoints.Count} numbers, one per keypoint; found {text}.");
         return map.Select(i => raw[i]).ToArray();
     }
