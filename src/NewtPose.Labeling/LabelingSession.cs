@@ -130,10 +130,8 @@ public sealed class LabelingSession
     }
 
     /// <summary>The instance's per-keypoint scores from the suggestions, or null.</summary>
-    public static double[]? Scores(PoseInstance instance)
-    {
-        return instance.Attributes.TryGetValue(LabelAttributes.KeypointScores, out var text) ? LabelAttributes.ParseScores(text, instance.Keypoints.Count) : null;
-    }
+    public static double[]? Scores(PoseInstance instance) =>
+        instance.Attributes.TryGetValue(LabelAttributes.KeypointScores, out var text) ? LabelAttributes.ParseScores(text, instance.Keypoints.Count) : null;
 
     private void Save()
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NewtPose.Data;
 using NewtPose.Data.Inspection;
 using NewtPose.Labeling;
@@ -185,22 +184,5 @@ public class LabelingSessionTests
         Assert.Throws<ArgumentException>(() => session.Update(0, PhotoState.Corrected, []));
         Assert.Throws<KeyNotFoundException>(() => session.Update(8, PhotoState.Corrected, [Change(instance, 0, instance.Keypoints[0])]));
         Assert.False(File.Exists(session.OutputPath));
-    }
-
-    [Fact]
-    public void CocoImageAttributes_RoundTrip()
-    {
-        using var folder = new TempFolder();
-        var labels = LabelingTestData.TinyNewts(folder);
-        var text = File.ReadAllText(labels).Replace("\"id\":1,\"file_name\"", "\"id\":1,\"site\":\"pond 3\",\"checked\":true,\"file_name\"");
-        File.WriteAllText(labels, text);
-        var d = PoseData.Load(labels);
-        Assert.Equal("pond 3", d.Images[0].Attributes["site"]);
-        Assert.Equal("true", d.Images[0].Attributes["checked"]);
-        var copy = Path.Combine(Path.GetDirectoryName(labels)!, "copy.json");
-        NewtPose.Data.Formats.Coco.CocoFormat.Write(d, copy);
-        var image = JsonDocument.Parse(File.ReadAllText(copy)).RootElement.GetProperty("images")[0];
-        Assert.Equal("pond 3", image.GetProperty("site").GetString());
-        Assert.True(image.GetProperty("checked").GetBoolean());
     }
 }
