@@ -16,6 +16,8 @@ internal static class ConvertCommand
         var force = new Option<bool>("--force") { Description = "Overwrite label files already at the output." };
         var command = new Command("convert", "Convert labels between COCO, DeepLabCut and YOLO pose; reports what the target cannot hold.");
         foreach (var o in new Option[] { input, output, to, from, swap, force }) command.Options.Add(o);
+        var load = new LabelLoadOptions();
+        load.AddTo(command);
         command.SetAction(parseResult =>
         {
             var stdout = parseResult.InvocationConfiguration.Output;
@@ -24,7 +26,7 @@ internal static class ConvertCommand
             {
                 var target = LabelFormatNames.Parse(parseResult.GetValue(to)!);
                 var source = parseResult.GetValue(from) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
-                var dataset = PoseData.Load(parseResult.GetValue(input)!, source);
+                var dataset = PoseData.Load(parseResult.GetValue(input)!, source, load.Read(parseResult));
                 if (parseResult.GetValue(swap) is { } pairs) dataset = SwapPairs.Apply(dataset, SwapPairs.Parse(pairs, dataset.Skeleton));
                 var report = PoseData.Save(dataset, parseResult.GetValue(output)!, target, parseResult.GetValue(force));
                 stdout.WriteLine($"wrote {report.Format.Name()} labels to {report.OutputPath}: {report.Images} images, {report.Instances} instances, " +

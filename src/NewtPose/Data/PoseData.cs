@@ -14,12 +14,14 @@ public static class PoseData
     /// Fatal problems throw <see cref="DatasetFormatException"/>; others (missing image files, pairs that do not mirror,
     /// wrong num_keypoints...) are on <see cref="PoseDataset.Warnings"/>.
     /// </summary>
-    public static PoseDataset Load(string path, LabelFormat? format = null)
+    public static PoseDataset Load(string path, LabelFormat? format = null, PoseLoadOptions? options = null)
     {
+        options ??= PoseLoadOptions.Default;
+        options.Validate();
         if (!File.Exists(path) && !Directory.Exists(path)) throw new DatasetFormatException(path, null, "file or folder not found.");
         var dataset = (format ?? Detect(path)) switch
         {
-            LabelFormat.Coco => CocoFormat.Read(Directory.Exists(path) ? SingleJson(path) : path),
+            LabelFormat.Coco => CocoFormat.Read(Directory.Exists(path) ? SingleJson(path) : path, options.Category),
             LabelFormat.Dlc => DlcFormat.Read(path),
             LabelFormat.Yolo => YoloFormat.Read(path),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
