@@ -58,14 +58,17 @@ public static class PoseData
     /// <summary>
     /// Writes <paramref name="dataset"/> in <paramref name="format"/>: COCO to a .json file (or annotations.json in a
     /// folder), DLC and YOLO to a folder. Images are copied beside the labels when the layout moves them, so the output
-    /// is a dataset of its own. Existing label files are not overwritten unless <paramref name="overwrite"/>.
+    /// is a dataset of its own. Existing label files are not overwritten unless <paramref name="overwrite"/>. YOLO's
+    /// train/val folders follow <paramref name="split"/> when given (see <see cref="YoloFormat.Write"/>).
     /// </summary>
-    public static ConversionReport Save(PoseDataset dataset, string outputPath, LabelFormat format, bool overwrite = false)
+    public static ConversionReport Save(PoseDataset dataset, string outputPath, LabelFormat format, bool overwrite = false,
+        Splits.DatasetSplit? split = null)
     {
         // Datasets built in code never went through a reader: check their image paths before anything is written.
         for (var i = 0; i < dataset.Images.Count; i++)
             DatasetPaths.CheckRelative(dataset.Images[i].Path, outputPath, $"image {i}");
         var losses = new List<string>();
+        var notes = new List<string>();
         string labelPath, outputRoot;
         IReadOnlyList<string> targets;
         switch (format)
@@ -85,7 +88,7 @@ public static class PoseData
             case LabelFormat.Yolo:
                 labelPath = outputRoot = outputPath;
                 Refuse(File.Exists(Path.Combine(outputPath, "data.yaml")), Path.Combine(outputPath, "data.yaml"), overwrite);
-                targets = YoloFormat.Write(dataset, outputPath, losses);
+                targets = YoloFormat.Write(dataset, outputPath, losses, notes, split);
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(format));
         }
@@ -93,7 +96,7 @@ public static class PoseData
         if (missing.Count > 0)
             losses.Add($"{missing.Count} image files were not found and not copied (first: {string.Join(", ", missing.Take(3))}); their labels were written.");
         return new ConversionReport(labelPath, format, dataset.Images.Count, dataset.Instances.Count(),
-            dataset.Instances.Sum(i => i.LabeledCount), copied, losses);
+            dataset.Instances.Sum(i => i.LabeledCount), copied, losses) { Notes = notes };
     }
 
     private static void Refuse(bool exists, string path, bool overwrite)
