@@ -1,5 +1,6 @@
 using NewtPose.Data.Formats.Coco;
 using NewtPose.Data.Formats.Dlc;
+using NewtPose.Data.Formats.Sleap;
 using NewtPose.Data.Formats.Yolo;
 
 namespace NewtPose.Data;
@@ -24,6 +25,7 @@ public static class PoseData
             LabelFormat.Coco => CocoFormat.Read(Directory.Exists(path) ? SingleJson(path) : path, options.Category),
             LabelFormat.Dlc => DlcFormat.Read(path),
             LabelFormat.Yolo => YoloFormat.Read(path),
+            LabelFormat.Sleap => SleapFormat.Read(path, options.Predictions),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
         var warnings = dataset.Warnings.ToList();
@@ -49,9 +51,10 @@ public static class PoseData
         {
             ".json" => LabelFormat.Coco,
             ".csv" or ".h5" => LabelFormat.Dlc,
+            ".slp" => LabelFormat.Sleap,
             ".yaml" or ".yml" when Path.GetFileName(path) == "config.yaml" && !IsYoloYaml(path) => LabelFormat.Dlc,
             ".yaml" or ".yml" => LabelFormat.Yolo,
-            var ext => throw new DatasetFormatException(path, null, $"cannot tell the label format from the extension '{ext}' (expected .json, .csv, .h5 or .yaml); pass the format explicitly."),
+            var ext => throw new DatasetFormatException(path, null, $"cannot tell the label format from the extension '{ext}' (expected .json, .csv, .h5, .slp or .yaml); pass the format explicitly."),
         };
     }
 
@@ -90,7 +93,7 @@ public static class PoseData
                 Refuse(File.Exists(Path.Combine(outputPath, "data.yaml")), Path.Combine(outputPath, "data.yaml"), overwrite);
                 targets = YoloFormat.Write(dataset, outputPath, losses, notes, split);
                 break;
-            default: throw new ArgumentOutOfRangeException(nameof(format));
+            default: throw new ArgumentException($"Writing {format.Name()} labels is not supported; write coco, dlc or yolo.");
         }
         var (copied, missing) = CopyImages(dataset, outputRoot, targets);
         if (missing.Count > 0)
