@@ -10,8 +10,8 @@ internal static class ConvertCommand
     {
         var input = new Option<string>("--input") { Description = "Labels to read (file or folder).", Required = true };
         var output = new Option<string>("--output") { Description = "COCO: a .json file or folder; DLC and YOLO: a folder.", Required = true };
-        var to = new Option<string>("--to") { Description = "Target format: coco, dlc or yolo.", Required = true };
-        var from = new Option<string?>("--from") { Description = "Source format (default: detected from the input path)." };
+        var to = new Option<string>("--to") { Description = "Target format: coco, dlc, yolo, or labelstudio (pre-annotations to import).", Required = true };
+        var from = new Option<string?>("--from") { Description = "Source format: coco, dlc, yolo, sleap or labelstudio (default: detected from the input path)." };
         var swap = new Option<string?>("--swap-pairs") { Description = "Left/right pairs to use instead of the file's or the inferred ones: left:right,left:right." };
         var split = new Option<string?>("--split") { Description = "YOLO: the split JSON (newtpose split) whose train/val/test sides become images/train, images/val, images/test." };
         var force = new Option<bool>("--force") { Description = "Overwrite label files already at the output." };

@@ -11,6 +11,8 @@ public enum LabelFormat
     Yolo,
     /// <summary>SLEAP labels (<c>.slp</c>, HDF5); read only.</summary>
     Sleap,
+    /// <summary>Label Studio: its JSON export (a list of tasks) is read; predictions to import are written.</summary>
+    LabelStudio,
 }
 
 /// <summary>Parses and names formats the way the CLI and the JSON summary spell them (coco, dlc, yolo).</summary>
@@ -22,6 +24,7 @@ public static class LabelFormatNames
         LabelFormat.Dlc => "dlc",
         LabelFormat.Yolo => "yolo",
         LabelFormat.Sleap => "sleap",
+        LabelFormat.LabelStudio => "labelstudio",
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
@@ -31,6 +34,7 @@ public static class LabelFormatNames
         "dlc" or "deeplabcut" => LabelFormat.Dlc,
         "yolo" or "ultralytics" => LabelFormat.Yolo,
         "sleap" or "slp" => LabelFormat.Sleap,
-        _ => throw new ArgumentException($"Unknown label format '{name}': expected coco, dlc, yolo or sleap."),
+        "labelstudio" or "label-studio" or "ls" => LabelFormat.LabelStudio,
+        _ => throw new ArgumentException($"Unknown label format '{name}': expected coco, dlc, yolo, sleap or labelstudio."),
     };
 }

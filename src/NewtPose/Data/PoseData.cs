@@ -1,5 +1,6 @@
 using NewtPose.Data.Formats.Coco;
 using NewtPose.Data.Formats.Dlc;
+using NewtPose.Data.Formats.LabelStudio;
 using NewtPose.Data.Formats.Sleap;
 using NewtPose.Data.Formats.Yolo;
 
@@ -23,6 +24,7 @@ public static class PoseData
         var dataset = (format ?? Detect(path)) switch
         {
             LabelFormat.Coco => CocoFormat.Read(Directory.Exists(path) ? SingleJson(path) : path, options.Category),
+            LabelFormat.LabelStudio => LabelStudioFormat.Read(Directory.Exists(path) ? SingleJson(path) : path, options.ImageFolder),
             LabelFormat.Dlc => DlcFormat.Read(path),
             LabelFormat.Yolo => YoloFormat.Read(path),
             LabelFormat.Sleap => SleapFormat.Read(path, options.Predictions),
@@ -44,12 +46,12 @@ public static class PoseData
             if (File.Exists(Path.Combine(path, "data.yaml")) || Directory.GetFiles(path, "*.yaml").Any(IsYoloYaml)) return LabelFormat.Yolo;
             if (Directory.Exists(Path.Combine(path, "labeled-data")) || File.Exists(Path.Combine(path, "config.yaml"))
                 || Directory.GetFiles(path, "CollectedData*.csv").Length > 0) return LabelFormat.Dlc;
-            if (Directory.GetFiles(path, "*.json").Length == 1) return LabelFormat.Coco;
+            if (Directory.GetFiles(path, "*.json") is [var json]) return IsJsonList(json) ? LabelFormat.LabelStudio : LabelFormat.Coco;
             throw new DatasetFormatException(path, null, "cannot tell the label format of this folder (no data.yaml, no DeepLabCut labeled-data/ or CollectedData*.csv, not exactly one .json); pass the format explicitly.");
         }
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
-            ".json" => LabelFormat.Coco,
+            ".json" => IsJsonList(path) ? LabelFormat.LabelStudio : LabelFormat.Coco,
             ".csv" or ".h5" => LabelFormat.Dlc,
             ".slp" => LabelFormat.Sleap,
             ".yaml" or ".yml" when Path.GetFileName(path) == "config.yaml" && !IsYoloYaml(path) => LabelFormat.Dlc,
@@ -93,7 +95,14 @@ public static class PoseData
                 Refuse(File.Exists(Path.Combine(outputPath, "data.yaml")), Path.Combine(outputPath, "data.yaml"), overwrite);
                 targets = YoloFormat.Write(dataset, outputPath, losses, notes, split);
                 break;
-            default: throw new ArgumentException($"Writing {format.Name()} labels is not supported; write coco, dlc or yolo.");
+            case LabelFormat.LabelStudio:
+                // Pre-annotations to import into a project; the photos stay where they are (Label Studio serves them).
+                labelPath = Path.GetExtension(outputPath).Equals(".json", StringComparison.OrdinalIgnoreCase) ? outputPath : Path.Combine(outputPath, "predictions.json");
+                Refuse(File.Exists(labelPath), labelPath, overwrite);
+                LabelStudioFormat.WritePredictions(dataset, labelPath, new LabelStudioNames(), "newtpose", p => LocalFilesUrl + p, losses);
+                notes.Add($"data.image is {LocalFilesUrl}<image path>: Label Studio's local-files storage with {dataset.Root} as its document root; call LabelStudioFormat.WritePredictions for other URLs or tag names.");
+                return new ConversionReport(labelPath, format, dataset.Images.Count, dataset.Instances.Count(), dataset.Instances.Sum(i => i.LabeledCount), 0, losses) { Notes = notes };
+            default: throw new ArgumentException($"Writing {format.Name()} labels is not supported; write coco, dlc, yolo or labelstudio.");
         }
         var (copied, missing) = CopyImages(dataset, outputRoot, targets);
         if (missing.Count > 0)
@@ -101,6 +110,9 @@ public static class PoseData
         return new ConversionReport(labelPath, format, dataset.Images.Count, dataset.Instances.Count(),
             dataset.Instances.Sum(i => i.LabeledCount), copied, losses) { Notes = notes };
     }
+
+    /// <summary>The URL prefix of a photo served by Label Studio's local-files storage.</summary>
+    public const string LocalFilesUrl = "/data/local-files/?d=";
 
     private static void Refuse(bool exists, string path, bool overwrite)
     {
@@ -128,6 +140,19 @@ public static class PoseData
     {
         var files = Directory.GetFiles(folder, "*.json");
         return files.Length == 1 ? files[0] : throw new DatasetFormatException(folder, null, $"expected one COCO .json in the folder, found {files.Length}.");
+    }
+
+    // COCO is one object; a Label Studio export is a list of tasks.
+    private static bool IsJsonList(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            for (var b = stream.ReadByte(); b >= 0; b = stream.ReadByte())
+                if (!char.IsWhiteSpace((char)b) && b is not (0xEF or 0xBB or 0xBF)) return b == '[';
+            return false;
+        }
+        catch (IOException) { return false; }
     }
 
     private static bool IsYoloYaml(string file)
