@@ -99,8 +99,8 @@ public static class PoseData
                 // Pre-annotations to import into a project; the photos stay where they are (Label Studio serves them).
                 labelPath = Path.GetExtension(outputPath).Equals(".json", StringComparison.OrdinalIgnoreCase) ? outputPath : Path.Combine(outputPath, "predictions.json");
                 Refuse(File.Exists(labelPath), labelPath, overwrite);
-                LabelStudioFormat.WritePredictions(dataset, labelPath, new LabelStudioNames(), "newtpose", p => LocalFilesUrl + p, losses);
-                notes.Add($"data.image is {LocalFilesUrl}<image path>: Label Studio's local-files storage with {dataset.Root} as its document root; call LabelStudioFormat.WritePredictions for other URLs or tag names.");
+                LabelStudioFormat.WritePredictions(dataset, labelPath, new LabelStudioNames(), "newtpose", p => LabelStudioFormat.LocalFilesUrl + p, losses);
+                notes.Add($"data.image is {LabelStudioFormat.LocalFilesUrl}<image path>: Label Studio's local-files storage with {dataset.Root} as its document root; call LabelStudioFormat.WritePredictions for other URLs or tag names.");
                 return new ConversionReport(labelPath, format, dataset.Images.Count, dataset.Instances.Count(), dataset.Instances.Sum(i => i.LabeledCount), 0, losses) { Notes = notes };
             default: throw new ArgumentException($"Writing {format.Name()} labels is not supported; write coco, dlc, yolo or labelstudio.");
         }
@@ -110,9 +110,6 @@ public static class PoseData
         return new ConversionReport(labelPath, format, dataset.Images.Count, dataset.Instances.Count(),
             dataset.Instances.Sum(i => i.LabeledCount), copied, losses) { Notes = notes };
     }
-
-    /// <summary>The URL prefix of a photo served by Label Studio's local-files storage.</summary>
-    public const string LocalFilesUrl = "/data/local-files/?d=";
 
     private static void Refuse(bool exists, string path, bool overwrite)
     {

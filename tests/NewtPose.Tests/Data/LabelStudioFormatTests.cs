@@ -89,7 +89,7 @@ public class LabelStudioFormatTests
         for (var i = 0; i < tasks.Length; i++)
         {
             var image = dataset.Images[i];
-            Assert.Equal(PoseData.LocalFilesUrl + image.Path, tasks[i].GetProperty("data").GetProperty("image").GetString());
+            Assert.Equal(LabelStudioFormat.LocalFilesUrl + image.Path, tasks[i].GetProperty("data").GetProperty("image").GetString());
             var prediction = tasks[i].GetProperty("predictions").EnumerateArray().Single();
             Assert.Equal("newtpose", prediction.GetProperty("model_version").GetString());
             var result = prediction.GetProperty("result").EnumerateArray().ToArray();
@@ -118,7 +118,7 @@ public class LabelStudioFormatTests
         using var folder = new TempFolder();
         var dataset = TestData.Newts(folder);
         var written = PoseData.Save(dataset, Path.Combine(folder.Path, "predictions.json"), LabelFormat.LabelStudio).OutputPath;
-        var accepted = File.ReadAllText(written).Replace("\"predictions\"", "\"annotations\"").Replace(PoseData.LocalFilesUrl, "/data/local-files/?d=src/");
+        var accepted = File.ReadAllText(written).Replace("\"predictions\"", "\"annotations\"").Replace(LabelStudioFormat.LocalFilesUrl, "/data/local-files/?d=src/");
         var export = folder.File("export.json", accepted);
         var back = PoseData.Load(export);
         Assert.Equal(dataset.Images.Count, back.Images.Count);

@@ -73,4 +73,18 @@ public class YoloLayoutTests
         Assert.Contains(again.Notes, n => n.Contains("kept from the image paths"));
         Assert.Equal(yolo.Images.Select(i => i.Path).Order(), PoseData.Load(Path.Combine(folder.Path, "yolo2")).Images.Select(i => i.Path).Order());
     }
+
+    [Fact]
+    public void Roboflow_paths_keep_their_side_without_nesting()
+    {
+        using var folder = new TempFolder();
+        folder.Png("src/train/images/a.png", 40, 30);
+        folder.Png("src/valid/images/b.png", 40, 30);
+        var point = new PoseInstance([new Keypoint(10, 10, Visibility.Visible), new Keypoint(20, 15, Visibility.Visible)]);
+        var dataset = new PoseDataset(new Skeleton(["head", "tail"]),
+            [new LabeledImage("train/images/a.png", 40, 30, [point]), new LabeledImage("valid/images/b.png", 40, 30, [point])], Path.Combine(folder.Path, "src"));
+        var report = PoseData.Save(dataset, Path.Combine(folder.Path, "yolo"), LabelFormat.Yolo);
+        Assert.Contains(report.Notes, n => n.Contains("kept from the image paths") && n.Contains("1 train, 1 val"));
+        Assert.Equal(["images/train/a.png", "images/val/b.png"], PoseData.Load(Path.Combine(folder.Path, "yolo")).Images.Select(i => i.Path));
+    }
 }

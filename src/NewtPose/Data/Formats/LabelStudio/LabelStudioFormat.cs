@@ -17,6 +17,9 @@ namespace NewtPose.Data.Formats.LabelStudio;
 /// </summary>
 public static class LabelStudioFormat
 {
+    /// <summary>The URL prefix of a photo served by Label Studio's local-files storage (<c>?d=</c> is relative to its document root).</summary>
+    public const string LocalFilesUrl = "/data/local-files/?d=";
+
     private const string KeypointType = "keypointlabels";
     private const string RectangleType = "rectanglelabels";
     private const string RelationType = "relation";

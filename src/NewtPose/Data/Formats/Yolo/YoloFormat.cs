@@ -116,7 +116,7 @@ public static class YoloFormat
     {
         var skeleton = dataset.Skeleton;
         var sides = Sides(dataset, split, notes, losses);
-        var targets = dataset.Images.Select((image, i) => $"images/{sides[i]}/{WithoutSplitFolder(image.Path)}").ToArray();
+        var targets = dataset.Images.Select((image, i) => $"images/{sides[i]}/{LayoutFolders(image.Path).Remainder}").ToArray();
         var clash = targets.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null) throw new InvalidOperationException($"Two images would both become '{clash.Key}' in the YOLO dataset.");
         int derivedBoxes = 0, dropped = 0, named = 0, unknownSize = 0;
@@ -159,13 +159,21 @@ public static class YoloFormat
 
     private static readonly string[] SplitNames = ["train", "val", "test"];
 
-    // images/train/x.jpg, images/x.jpg → x.jpg; photos/day0/x.jpg stays (Ultralytics finds images in subfolders).
-    private static string WithoutSplitFolder(string path)
+    // The layout folders a path starts with: Ultralytics' images/train/x.jpg, Roboflow's train/images/x.jpg, COCO's
+    // images/x.jpg. Returns the side they name (valid → val) and the rest; photos/day0/x.jpg keeps its folders.
+    private static (string? Side, string Remainder) LayoutFolders(string path)
     {
-        var p = path.StartsWith("images/", StringComparison.Ordinal) ? path[7..] : path;
-        foreach (var side in SplitNames)
-            if (p.StartsWith(side + "/", StringComparison.Ordinal)) return p[(side.Length + 1)..];
-        return p;
+        var parts = path.Split('/');
+        string? side = null;
+        var skip = 0;
+        for (; skip < Math.Min(2, parts.Length - 1); skip++)
+        {
+            var part = parts[skip];
+            if (part == "images") continue;
+            if (side is null && part is "train" or "val" or "valid" or "test") { side = part == "valid" ? "val" : part; continue; }
+            break;
+        }
+        return (side, string.Join('/', parts[skip..]));
     }
 
     private static string[] Sides(PoseDataset dataset, Splits.DatasetSplit? split, List<string> notes, List<string> losses)
@@ -183,10 +191,10 @@ public static class YoloFormat
             notes.Add($"train/val/test from the split given: {Count(result)}{(images.Any(i => !side.ContainsKey(i.Path)) ? "; images it does not list went to train" : "")}.");
             return Checked(result, losses);
         }
-        var own = images.Select(i => SplitNames.FirstOrDefault(s => i.Path.StartsWith($"images/{s}/", StringComparison.Ordinal))).ToArray();
+        var own = images.Select(i => LayoutFolders(i.Path).Side).ToArray();
         if (own.All(s => s is not null) && own.Contains("train") && own.Contains("val"))
         {
-            notes.Add($"train/val/test kept from the image paths (images/train/…, images/val/…): {Count(own!)}.");
+            notes.Add($"train/val/test kept from the image paths (images/train/…, images/val/… or Roboflow's train/images/…, valid/images/…): {Count(own!)}.");
             return own!;
         }
         var options = SeededSplit(dataset);
