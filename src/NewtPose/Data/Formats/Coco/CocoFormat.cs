@@ -250,8 +250,8 @@ public static class CocoFormat
                 var box = instance.Box ?? BoundingBox.AroundLabeled(instance.Keypoints) ?? new BoundingBox(0, 0, 0, 0);
                 var ann = new JsonObject
                 {
-                    ["id"] = annotationId++, ["image_id"] = i + 1, ["iscrowd"] = 0,
-                    ["category_id"] = instance.Attributes.TryGetValue(CocoCategories.CategoryAttribute, out var sp) ? species.IndexOf(sp) + 1 : 1,
+                    ["id"] = annotationId++, ["image_id"] = i + 1,
+                    ["category_id"] = instance.Attributes.TryGetValue(CocoCategories.CategoryAttribute, out var sp) ? species.IndexOf(sp) + 1 : 1, ["iscrowd"] = 0,
                     ["num_keypoints"] = instance.LabeledCount, ["keypoints"] = values,
                     ["bbox"] = new JsonArray(Round(box.X), Round(box.Y), Round(box.Width), Round(box.Height)),
                     ["area"] = Round(box.Width * box.Height),

@@ -103,7 +103,7 @@ public static class SleapFormat
             images.Add(new LabeledImage(image, width, height, read));
         }
         if (predictions == PredictedInstances.Skip && skipped > 0)
-            warnings.Add($"{path}: {skipped} predicted instances were skipped ({skippedFrames} frames hold only predictions and were read as unlabelled images); read them with PoseLoadOptions.Predictions = Only (newtpose --predictions only).");
+            warnings.Add($"{path}: {skipped} predicted instances were skipped{(skippedFrames > 0 ? $" ({skippedFrames} frames hold only predictions and were read as unlabelled images)" : "")}; read them with PoseLoadOptions.Predictions = Only (newtpose --predictions only).");
         if (predictions == PredictedInstances.Only && user > 0)
             warnings.Add($"{path}: {user} user-labelled instances were not read: only the predicted ones were asked for.");
         foreach (var (name, list) in undecodable)
