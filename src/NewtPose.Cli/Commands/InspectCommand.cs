@@ -18,6 +18,8 @@ internal static class InspectCommand
         command.Options.Add(format);
         command.Options.Add(json);
         command.Options.Add(swap);
+        var load = new LabelLoadOptions();
+        load.AddTo(command);
         command.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -27,7 +29,7 @@ internal static class InspectCommand
                 var input = parseResult.GetValue(path)!;
                 var given = parseResult.GetValue(format) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
                 var resolved = given ?? PoseData.Detect(input);
-                var dataset = PoseData.Load(input, resolved);
+                var dataset = PoseData.Load(input, resolved, load.Read(parseResult));
                 if (parseResult.GetValue(swap) is { } pairs) dataset = SwapPairs.Apply(dataset, SwapPairs.Parse(pairs, dataset.Skeleton));
                 var summary = DatasetInspector.Inspect(dataset, resolved);
                 output.WriteLine(parseResult.GetValue(json) ? summary.ToJson() : Table(summary));

@@ -20,6 +20,8 @@ internal static class SplitCommand
         var command = new Command("split", "Seeded train/val/test split, whole animals to one side, saved as JSON.");
         command.Arguments.Add(path);
         foreach (var o in new Option[] { seed, val, test, groupBy, shuffle, output, format }) command.Options.Add(o);
+        var load = new LabelLoadOptions();
+        load.AddTo(command);
         command.SetAction(parseResult =>
         {
             var stdout = parseResult.InvocationConfiguration.Output;
@@ -27,7 +29,7 @@ internal static class SplitCommand
             try
             {
                 var source = parseResult.GetValue(format) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
-                var dataset = PoseData.Load(parseResult.GetValue(path)!, source);
+                var dataset = PoseData.Load(parseResult.GetValue(path)!, source, load.Read(parseResult));
                 var options = new SplitOptions(parseResult.GetValue(seed), parseResult.GetValue(val), parseResult.GetValue(test),
                     parseResult.GetValue(groupBy), parseResult.GetValue(shuffle));
                 var split = DatasetSplitter.Split(dataset, options);

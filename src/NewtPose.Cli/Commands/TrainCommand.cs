@@ -67,10 +67,12 @@ internal static class TrainCommand
         var overrides = new OverrideOptions();
         var command = new Command("train", "Train a pose model; writes a run folder with the best model, metrics.json (test split) and report.html.");
         foreach (var o in new Option[] { data, output, split, resume, format }.Concat(overrides.All)) command.Options.Add(o);
+        var load = new LabelLoadOptions();
+        load.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.FromResult(Run(parse, () =>
         {
             var source = parse.GetValue(format) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
-            var dataset = PoseData.Load(parse.GetValue(data)!, source);
+            var dataset = PoseData.Load(parse.GetValue(data)!, source, load.Read(parse));
             var run = new RunFolder(parse.GetValue(output)!);
             var resuming = parse.GetValue(resume);
             if (resuming && !File.Exists(run.OptionsFile)) throw new ArgumentException($"--resume: {run.Path} holds no training run (no options.json).");

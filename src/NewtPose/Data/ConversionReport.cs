@@ -11,5 +11,8 @@ namespace NewtPose.Data;
 public sealed record ConversionReport(string OutputPath, LabelFormat Format, int Images, int Instances, int LabeledPoints,
     int CopiedImages, IReadOnlyList<string> Losses)
 {
+    /// <summary>How the writer decided what the source did not say (e.g. YOLO's train/val split), one line each.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public bool IsLossless => Losses.Count == 0;
 }

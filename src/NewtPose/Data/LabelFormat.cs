@@ -9,6 +9,10 @@ public enum LabelFormat
     Dlc,
     /// <summary>YOLO pose (Ultralytics): <c>data.yaml</c> plus one <c>.txt</c> per image.</summary>
     Yolo,
+    /// <summary>SLEAP labels (<c>.slp</c>, HDF5); read only.</summary>
+    Sleap,
+    /// <summary>Label Studio: its JSON export (a list of tasks) is read; predictions to import are written.</summary>
+    LabelStudio,
 }
 
 /// <summary>Parses and names formats the way the CLI and the JSON summary spell them (coco, dlc, yolo).</summary>
@@ -19,6 +23,8 @@ public static class LabelFormatNames
         LabelFormat.Coco => "coco",
         LabelFormat.Dlc => "dlc",
         LabelFormat.Yolo => "yolo",
+        LabelFormat.Sleap => "sleap",
+        LabelFormat.LabelStudio => "labelstudio",
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
@@ -27,6 +33,8 @@ public static class LabelFormatNames
         "coco" => LabelFormat.Coco,
         "dlc" or "deeplabcut" => LabelFormat.Dlc,
         "yolo" or "ultralytics" => LabelFormat.Yolo,
-        _ => throw new ArgumentException($"Unknown label format '{name}': expected coco, dlc or yolo."),
+        "sleap" or "slp" => LabelFormat.Sleap,
+        "labelstudio" or "label-studio" or "ls" => LabelFormat.LabelStudio,
+        _ => throw new ArgumentException($"Unknown label format '{name}': expected coco, dlc, yolo, sleap or labelstudio."),
     };
 }

@@ -1,5 +1,7 @@
 using NewtPose.Data.Formats.Coco;
 using NewtPose.Data.Formats.Dlc;
+using NewtPose.Data.Formats.LabelStudio;
+using NewtPose.Data.Formats.Sleap;
 using NewtPose.Data.Formats.Yolo;
 
 namespace NewtPose.Data;
@@ -14,14 +16,18 @@ public static class PoseData
     /// Fatal problems throw <see cref="DatasetFormatException"/>; others (missing image files, pairs that do not mirror,
     /// wrong num_keypoints...) are on <see cref="PoseDataset.Warnings"/>.
     /// </summary>
-    public static PoseDataset Load(string path, LabelFormat? format = null)
+    public static PoseDataset Load(string path, LabelFormat? format = null, PoseLoadOptions? options = null)
     {
+        options ??= PoseLoadOptions.Default;
+        options.Validate();
         if (!File.Exists(path) && !Directory.Exists(path)) throw new DatasetFormatException(path, null, "file or folder not found.");
         var dataset = (format ?? Detect(path)) switch
         {
-            LabelFormat.Coco => CocoFormat.Read(Directory.Exists(path) ? SingleJson(path) : path),
+            LabelFormat.Coco => CocoFormat.Read(Directory.Exists(path) ? SingleJson(path) : path, options.Category),
+            LabelFormat.LabelStudio => LabelStudioFormat.Read(Directory.Exists(path) ? SingleJson(path) : path, options.ImageFolder),
             LabelFormat.Dlc => DlcFormat.Read(path),
             LabelFormat.Yolo => YoloFormat.Read(path),
+            LabelFormat.Sleap => SleapFormat.Read(path, options.Predictions),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
         var warnings = dataset.Warnings.ToList();
@@ -40,30 +46,34 @@ public static class PoseData
             if (File.Exists(Path.Combine(path, "data.yaml")) || Directory.GetFiles(path, "*.yaml").Any(IsYoloYaml)) return LabelFormat.Yolo;
             if (Directory.Exists(Path.Combine(path, "labeled-data")) || File.Exists(Path.Combine(path, "config.yaml"))
                 || Directory.GetFiles(path, "CollectedData*.csv").Length > 0) return LabelFormat.Dlc;
-            if (Directory.GetFiles(path, "*.json").Length == 1) return LabelFormat.Coco;
+            if (Directory.GetFiles(path, "*.json") is [var json]) return IsJsonList(json) ? LabelFormat.LabelStudio : LabelFormat.Coco;
             throw new DatasetFormatException(path, null, "cannot tell the label format of this folder (no data.yaml, no DeepLabCut labeled-data/ or CollectedData*.csv, not exactly one .json); pass the format explicitly.");
         }
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
-            ".json" => LabelFormat.Coco,
+            ".json" => IsJsonList(path) ? LabelFormat.LabelStudio : LabelFormat.Coco,
             ".csv" or ".h5" => LabelFormat.Dlc,
+            ".slp" => LabelFormat.Sleap,
             ".yaml" or ".yml" when Path.GetFileName(path) == "config.yaml" && !IsYoloYaml(path) => LabelFormat.Dlc,
             ".yaml" or ".yml" => LabelFormat.Yolo,
-            var ext => throw new DatasetFormatException(path, null, $"cannot tell the label format from the extension '{ext}' (expected .json, .csv, .h5 or .yaml); pass the format explicitly."),
+            var ext => throw new DatasetFormatException(path, null, $"cannot tell the label format from the extension '{ext}' (expected .json, .csv, .h5, .slp or .yaml); pass the format explicitly."),
         };
     }
 
     /// <summary>
     /// Writes <paramref name="dataset"/> in <paramref name="format"/>: COCO to a .json file (or annotations.json in a
     /// folder), DLC and YOLO to a folder. Images are copied beside the labels when the layout moves them, so the output
-    /// is a dataset of its own. Existing label files are not overwritten unless <paramref name="overwrite"/>.
+    /// is a dataset of its own. Existing label files are not overwritten unless <paramref name="overwrite"/>. YOLO's
+    /// train/val folders follow <paramref name="split"/> when given (see <see cref="YoloFormat.Write"/>).
     /// </summary>
-    public static ConversionReport Save(PoseDataset dataset, string outputPath, LabelFormat format, bool overwrite = false)
+    public static ConversionReport Save(PoseDataset dataset, string outputPath, LabelFormat format, bool overwrite = false,
+        Splits.DatasetSplit? split = null)
     {
         // Datasets built in code never went through a reader: check their image paths before anything is written.
         for (var i = 0; i < dataset.Images.Count; i++)
             DatasetPaths.CheckRelative(dataset.Images[i].Path, outputPath, $"image {i}");
         var losses = new List<string>();
+        var notes = new List<string>();
         string labelPath, outputRoot;
         IReadOnlyList<string> targets;
         switch (format)
@@ -83,9 +93,16 @@ public static class PoseData
             case LabelFormat.Yolo:
                 labelPath = outputRoot = outputPath;
                 Refuse(File.Exists(Path.Combine(outputPath, "data.yaml")), Path.Combine(outputPath, "data.yaml"), overwrite);
-                targets = YoloFormat.Write(dataset, outputPath, losses);
+                targets = YoloFormat.Write(dataset, outputPath, losses, notes, split);
                 break;
-            default: throw new ArgumentOutOfRangeException(nameof(format));
+            case LabelFormat.LabelStudio:
+                // Pre-annotations to import into a project; the photos stay where they are (Label Studio serves them).
+                labelPath = Path.GetExtension(outputPath).Equals(".json", StringComparison.OrdinalIgnoreCase) ? outputPath : Path.Combine(outputPath, "predictions.json");
+                Refuse(File.Exists(labelPath), labelPath, overwrite);
+                LabelStudioFormat.WritePredictions(dataset, labelPath, new LabelStudioNames(), "newtpose", p => LabelStudioFormat.LocalFilesUrl + p, losses);
+                notes.Add($"data.image is {LabelStudioFormat.LocalFilesUrl}<image path>: Label Studio's local-files storage with {dataset.Root} as its document root; call LabelStudioFormat.WritePredictions for other URLs or tag names.");
+                return new ConversionReport(labelPath, format, dataset.Images.Count, dataset.Instances.Count(), dataset.Instances.Sum(i => i.LabeledCount), 0, losses) { Notes = notes };
+            default: throw new ArgumentException($"Writing {format.Name()} labels is not supported; write coco, dlc, yolo or labelstudio.");
         }
         if (format != LabelFormat.Coco && dataset.Images.Count(i => i.Attributes.Count > 0) is var withFields and > 0)
             losses.Add($"{withFields} images have extra fields ({string.Join(", ", dataset.Images.SelectMany(i => i.Attributes.Keys).Distinct().Take(5))}) that {format} cannot hold; they were not written.");
@@ -93,7 +110,7 @@ public static class PoseData
         if (missing.Count > 0)
             losses.Add($"{missing.Count} image files were not found and not copied (first: {string.Join(", ", missing.Take(3))}); their labels were written.");
         return new ConversionReport(labelPath, format, dataset.Images.Count, dataset.Instances.Count(),
-            dataset.Instances.Sum(i => i.LabeledCount), copied, losses);
+            dataset.Instances.Sum(i => i.LabeledCount), copied, losses) { Notes = notes };
     }
 
     private static void Refuse(bool exists, string path, bool overwrite)
@@ -122,6 +139,19 @@ public static class PoseData
     {
         var files = Directory.GetFiles(folder, "*.json");
         return files.Length == 1 ? files[0] : throw new DatasetFormatException(folder, null, $"expected one COCO .json in the folder, found {files.Length}.");
+    }
+
+    // COCO is one object; a Label Studio export is a list of tasks.
+    private static bool IsJsonList(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            for (var b = stream.ReadByte(); b >= 0; b = stream.ReadByte())
+                if (!char.IsWhiteSpace((char)b) && b is not (0xEF or 0xBB or 0xBF)) return b == '[';
+            return false;
+        }
+        catch (IOException) { return false; }
     }
 
     private static bool IsYoloYaml(string file)

@@ -86,8 +86,9 @@ public class YoloFormatTests
         Assert.Contains("kpt_shape: [6, 3]", yaml);
         Assert.Contains("flip_idx: [1, 0, 2, 4, 3, 5]", yaml);
         Assert.Contains("- 'left_eye'", yaml);
-        Assert.True(File.Exists(Path.Combine(folder.Path, "yolo", "images", "train", "photos", "day0", "newt0.png")));
-        var label = File.ReadAllLines(Path.Combine(folder.Path, "yolo", "labels", "train", "photos", "day1", "newt3.txt"));
+        string Side(string relative) => File.Exists(Path.Combine(folder.Path, "yolo", "images", "train", relative)) ? "train" : "val";
+        Assert.True(File.Exists(Path.Combine(folder.Path, "yolo", "images", Side("photos/day0/newt0.png"), "photos", "day0", "newt0.png")));
+        var label = File.ReadAllLines(Path.Combine(folder.Path, "yolo", "labels", Side("photos/day1/newt3.png"), "photos", "day1", "newt3.txt"));
         Assert.Equal(2, label.Length);
         Assert.All(label, l => Assert.Equal(5 + 6 * 3, l.Split(' ').Length));
     }

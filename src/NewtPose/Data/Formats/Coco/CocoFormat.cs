@@ -12,23 +12,26 @@ namespace NewtPose.Data.Formats.Coco;
 /// <para><c>annotations</c>: id (unique when present), image_id (must name an image), category_id, keypoints as
 /// [x1, y1, v1, ...] (3 × K numbers; v in {0, 1, 2}, int or float such as 2.0), num_keypoints (often wrong in the wild:
 /// recomputed, a mismatch is a warning), bbox [x, y, w, h]. Several annotations per image are several instances.
-/// (0, 0, 0) and any v = 0 mean "not labelled". Fields COCO does not define are kept as instance attributes;
-/// <c>individual</c> names the animal (used to group splits).</para>
+/// (0, 0, 0) and any v = 0 mean "not labelled". Fields COCO does not define are kept as instance attributes, and so are
+/// a non-empty <c>segmentation</c> and a non-zero <c>iscrowd</c>; <c>individual</c> names the animal (used to group splits).</para>
 /// <para><c>categories</c>: the keypoint category with <c>keypoints</c> (names, order kept) and <c>skeleton</c>
-/// (1-based index pairs). NewtPose adds an optional <c>swap_pairs</c> list of [left name, right name].</para>
+/// (1-based index pairs; 0-based ones are detected); several categories with one keypoint list are one skeleton with the
+/// species on each instance (<see cref="CocoCategories"/>). NewtPose adds an optional <c>swap_pairs</c> list of
+/// [left name, right name]; mmpose's <c>flip_pairs</c> are read when it is absent.</para>
 /// <para>Image fields beyond id, file_name, width, height (and COCO's license, URLs and date) are kept as image attributes.</para>
 /// Image paths are relative to the JSON file's folder (or an <c>images/</c> folder beside it when that is where the files are).
 /// </summary>
 public static class CocoFormat
 {
     private static readonly HashSet<string> StandardAnnotationFields =
-        ["id", "image_id", "category_id", "keypoints", "num_keypoints", "bbox", "area", "iscrowd", "segmentation", "individual"];
+        ["id", "image_id", "category_id", "keypoints", "num_keypoints", "bbox", "area", "individual"];
 
     // COCO's own image fields (license, URLs, date) are dropped as before; only other fields are kept as attributes.
     private static readonly HashSet<string> StandardImageFields =
         ["id", "file_name", "width", "height", "license", "coco_url", "flickr_url", "date_captured"];
 
-    public static PoseDataset Read(string path)
+    /// <summary>Reads a COCO keypoint file; <paramref name="category"/> picks one keypoint category by name or id (see <see cref="CocoCategories"/>).</summary>
+    public static PoseDataset Read(string path, string? category = null)
     {
         if (!File.Exists(path)) throw new DatasetFormatException(path, null, "file not found.");
         JsonDocument document;
@@ -43,19 +46,19 @@ public static class CocoFormat
         {
             throw new DatasetFormatException(path, $"line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}", $"invalid JSON: {e.Message}");
         }
-        using (document) return new Reader(path).Read(document.RootElement);
+        using (document) return new Reader(path, category).Read(document.RootElement);
     }
 
-    private sealed class Reader(string path)
+    private sealed class Reader(string path, string? pick)
     {
         private readonly List<string> warnings = [];
 
         public PoseDataset Read(JsonElement root)
         {
             if (root.ValueKind != JsonValueKind.Object) throw Error(null, $"expected a JSON object at the top, found {root.ValueKind}.");
-            var (skeleton, categoryId, hasSwapPairs) = ReadCategory(root);
+            var categories = CocoCategories.Parse(root, path, pick, warnings);
             var images = ReadImages(root);
-            var byImage = ReadAnnotations(root, skeleton, categoryId, images);
+            var byImage = ReadAnnotations(root, categories, images);
             var labeled = images.Select(i => i.Image with { Instances = byImage.TryGetValue(i.Id, out var list) ? list : [] }).ToArray();
             var imageRoot = ImageRoot(labeled);
             // Some tools leave width/height out: take them from the image header when the file is there.
@@ -69,58 +72,8 @@ public static class CocoFormat
                     }
                     catch (InvalidDataException) { }
                 }
-            var dataset = new PoseDataset(skeleton, labeled, imageRoot) { Warnings = warnings };
+            var dataset = new PoseDataset(categories.Skeleton, labeled, imageRoot) { Warnings = warnings };
             return dataset;
-        }
-
-        private (Skeleton, long?, bool) ReadCategory(JsonElement root)
-        {
-            if (!root.TryGetProperty("categories", out var categories) || categories.ValueKind != JsonValueKind.Array)
-                throw Error("categories", "missing or not a list.");
-            var index = 0;
-            foreach (var category in categories.EnumerateArray())
-            {
-                if (category.ValueKind == JsonValueKind.Object && category.TryGetProperty("keypoints", out var kp) && kp.ValueKind == JsonValueKind.Array)
-                {
-                    var where = $"categories[{index}]";
-                    var names = kp.EnumerateArray().Select((n, i) => n.ValueKind == JsonValueKind.String ? n.GetString()!
-                        : throw Error($"{where}.keypoints[{i}]", "keypoint name is not a string.")).ToArray();
-                    if (names.Length == 0) throw Error($"{where}.keypoints", "the keypoint list is empty.");
-                    var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
-                    if (duplicate is not null) throw Error($"{where}.keypoints", $"keypoint name '{duplicate.Key}' appears twice.");
-                    var edges = new List<Edge>();
-                    if (category.TryGetProperty("skeleton", out var sk) && sk.ValueKind == JsonValueKind.Array)
-                    {
-                        var e = 0;
-                        foreach (var edge in sk.EnumerateArray())
-                        {
-                            if (edge.ValueKind != JsonValueKind.Array || edge.GetArrayLength() != 2 || !edge[0].TryGetInt32(out var a) || !edge[1].TryGetInt32(out var b)
-                                || a < 1 || b < 1 || a > names.Length || b > names.Length)
-                                throw Error($"{where}.skeleton[{e}]", $"expected a pair of 1-based keypoint indices in 1..{names.Length}.");
-                            edges.Add(new Edge(a - 1, b - 1));
-                            e++;
-                        }
-                    }
-                    var pairs = new List<SwapPair>();
-                    var hasPairs = category.TryGetProperty("swap_pairs", out var sp) && sp.ValueKind == JsonValueKind.Array;
-                    if (hasPairs)
-                    {
-                        var p = 0;
-                        foreach (var pair in sp.EnumerateArray())
-                        {
-                            var l = pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2 ? Array.IndexOf(names, pair[0].ToString()) : -1;
-                            var r = l >= 0 ? Array.IndexOf(names, pair[1].ToString()) : -1;
-                            if (l < 0 || r < 0 || l == r) throw Error($"{where}.swap_pairs[{p}]", "expected [left name, right name] naming two different keypoints.");
-                            pairs.Add(new SwapPair(l, r));
-                            p++;
-                        }
-                    }
-                    long? id = category.TryGetProperty("id", out var idElement) && idElement.TryGetInt64(out var cid) ? cid : null;
-                    return (new Skeleton(names, edges, pairs), id, hasPairs);
-                }
-                index++;
-            }
-            throw Error("categories", "no category has a 'keypoints' list (this is not a COCO keypoint file).");
         }
 
         private List<(long Id, LabeledImage Image)> ReadImages(JsonElement root)
@@ -150,9 +103,11 @@ public static class CocoFormat
             return result;
         }
 
-        private Dictionary<long, List<PoseInstance>> ReadAnnotations(JsonElement root, Skeleton skeleton, long? categoryId,
+        private Dictionary<long, List<PoseInstance>> ReadAnnotations(JsonElement root, CocoCategories categories,
             List<(long Id, LabeledImage Image)> images)
         {
+            var skeleton = categories.Skeleton;
+            var notPicked = new Dictionary<string, int>();
             var byImage = new Dictionary<long, List<PoseInstance>>();
             if (!root.TryGetProperty("annotations", out var annotations)) return byImage;
             if (annotations.ValueKind != JsonValueKind.Array) throw Error("annotations", "not a list.");
@@ -169,8 +124,15 @@ public static class CocoFormat
                 if (id is { } annId && !ids.Add(annId)) throw Error(where, $"duplicate annotation id {annId}.");
                 var imageId = Integer(ann, "image_id", where) ?? throw Error(where, "has no 'image_id'.");
                 if (!imageById.TryGetValue(imageId, out var image)) throw Error(where, $"image_id {imageId} names no image in 'images'.");
-                if (categoryId is { } cat && Integer(ann, "category_id", where) is { } annCat && annCat != cat)
-                    throw Error(where, $"category_id {annCat} is not the keypoint category {cat}; only one keypoint category is supported.");
+                var categoryId = Integer(ann, "category_id", where);
+                if (categoryId is { } notRead && categories.NotPicked.TryGetValue(notRead, out var otherName))
+                {
+                    notPicked[otherName] = notPicked.GetValueOrDefault(otherName) + 1;
+                    a++;
+                    continue;
+                }
+                if (categoryId is { } cat && categories.Read.Count > 0 && !categories.Read.Contains(cat))
+                    throw Error(where, $"category_id {cat} names no keypoint category in 'categories'.");
                 if (!ann.TryGetProperty("keypoints", out var kp) || kp.ValueKind != JsonValueKind.Array)
                     throw Error(where, "has no 'keypoints' list.");
                 if (kp.GetArrayLength() != 3 * k)
@@ -191,7 +153,10 @@ public static class CocoFormat
                     }
                     j++;
                 }
-                var instance = new PoseInstance(keypoints, ReadBox(ann, where), Individual(ann), Attributes(ann));
+                var attributes = Attributes(ann);
+                if (categoryId is { } species && categories.Species?.TryGetValue(species, out var speciesName) == true)
+                    (attributes ??= [])[CocoCategories.CategoryAttribute] = speciesName;
+                var instance = new PoseInstance(keypoints, ReadBox(ann, where), Individual(ann), attributes);
                 if (Integer(ann, "num_keypoints", where) is { } declared && declared != instance.LabeledCount)
                 {
                     wrongCount++;
@@ -201,6 +166,8 @@ public static class CocoFormat
                 list.Add(instance);
                 a++;
             }
+            if (notPicked.Count > 0)
+                warnings.Add($"{path}: {notPicked.Values.Sum()} annotations of other keypoint categories were not read ({string.Join(", ", notPicked.Select(p => $"{p.Value} of '{p.Key}'"))}); category '{pick}' was picked.");
             if (wrongCount > 0)
                 warnings.Add($"{path}: {wrongCount} annotations have a num_keypoints that does not match their labelled points ({firstWrong}); the labelled points were counted.");
             return byImage;
@@ -229,6 +196,10 @@ public static class CocoFormat
             foreach (var field in record.EnumerateObject())
             {
                 if (standard.Contains(field.Name)) continue;
+                // Most files carry iscrowd 0 and an empty segmentation on every annotation: only what says something is kept.
+                if (field.Name == "iscrowd" && field.Value.ValueKind == JsonValueKind.Number && field.Value.GetDouble() == 0) continue;
+                if (field.Name == "segmentation" && (field.Value.ValueKind == JsonValueKind.Array ? field.Value.GetArrayLength() == 0
+                    : field.Value.ValueKind == JsonValueKind.Object && !field.Value.EnumerateObject().Any())) continue;
                 attributes ??= [];
                 attributes[field.Name] = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString()! : field.Value.GetRawText();
             }
@@ -270,6 +241,9 @@ public static class CocoFormat
         var images = new JsonArray();
         var annotations = new JsonArray();
         long annotationId = 1;
+        // Instances read from one category per species go back to one category per species.
+        var species = dataset.Instances.Select(x => x.Attributes.GetValueOrDefault(CocoCategories.CategoryAttribute)).OfType<string>()
+            .Distinct().Order(StringComparer.Ordinal).ToList();
         for (var i = 0; i < dataset.Images.Count; i++)
         {
             var image = dataset.Images[i];
@@ -287,25 +261,28 @@ public static class CocoFormat
                 var box = instance.Box ?? BoundingBox.AroundLabeled(instance.Keypoints) ?? new BoundingBox(0, 0, 0, 0);
                 var ann = new JsonObject
                 {
-                    ["id"] = annotationId++, ["image_id"] = i + 1, ["category_id"] = 1, ["iscrowd"] = 0,
+                    ["id"] = annotationId++, ["image_id"] = i + 1,
+                    ["category_id"] = instance.Attributes.TryGetValue(CocoCategories.CategoryAttribute, out var sp) ? species.IndexOf(sp) + 1 : 1, ["iscrowd"] = 0,
                     ["num_keypoints"] = instance.LabeledCount, ["keypoints"] = values,
                     ["bbox"] = new JsonArray(Round(box.X), Round(box.Y), Round(box.Width), Round(box.Height)),
                     ["area"] = Round(box.Width * box.Height),
                 };
                 if (instance.Individual is not null) ann["individual"] = instance.Individual;
                 foreach (var (key, value) in instance.Attributes)
-                    if (!ann.ContainsKey(key)) ann[key] = AttributeNode(value);
+                    if (key != CocoCategories.CategoryAttribute && (!ann.ContainsKey(key) || key == "iscrowd")) ann[key] = AttributeNode(value);
                 annotations.Add(ann);
             }
         }
-        var category = new JsonObject
+        JsonNode Category(int id, string name) => new JsonObject
         {
-            ["id"] = 1, ["name"] = categoryName, ["supercategory"] = categoryName,
+            ["id"] = id, ["name"] = name, ["supercategory"] = species.Count > 0 ? categoryName : name,
             ["keypoints"] = new JsonArray(skeleton.Keypoints.Select(n => (JsonNode)n!).ToArray()),
             ["skeleton"] = new JsonArray(skeleton.Edges.Select(e => (JsonNode)new JsonArray(e.From + 1, e.To + 1)).ToArray()),
             ["swap_pairs"] = new JsonArray(skeleton.SwapPairs.Select(p => (JsonNode)new JsonArray(skeleton.Keypoints[p.Left], skeleton.Keypoints[p.Right])).ToArray()),
         };
-        var root = new JsonObject { ["images"] = images, ["annotations"] = annotations, ["categories"] = new JsonArray(category) };
+        // An instance without a species (in a file that has some) keeps category 1.
+        var categories = species.Count == 0 ? new JsonArray(Category(1, categoryName)) : new JsonArray(species.Select((n, i) => Category(i + 1, n)).ToArray());
+        var root = new JsonObject { ["images"] = images, ["annotations"] = annotations, ["categories"] = categories };
         AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
     }
 

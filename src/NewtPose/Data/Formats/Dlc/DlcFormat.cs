@@ -17,7 +17,8 @@ namespace NewtPose.Data.Formats.Dlc;
 /// line in the <see cref="ConversionReport"/>. Rows shorter than the header (trailing cells left off) are padded with
 /// "not labelled" and warned about; longer rows are an error. Image sizes come from the image files' headers.</para>
 /// <para><c>CollectedData_*.h5</c> in pandas "fixed" or "table" storage is read too (<see cref="DlcH5"/>); a project folder uses the
-/// .h5 of a video folder only when it holds no CSV. Writing produces CSV only.</para>
+/// .h5 of a video folder only when it holds no CSV. Writing produces both, as DeepLabCut keeps them: the CSV and
+/// <c>CollectedData_&lt;scorer&gt;.h5</c> that <c>pandas.read_hdf</c> reads (<see cref="DlcH5Writer"/>).</para>
 /// </summary>
 public static class DlcFormat
 {
@@ -94,7 +95,7 @@ public static class DlcFormat
 
     /// <summary>
     /// Writes a DeepLabCut project under <paramref name="folder"/>: <c>labeled-data/&lt;video&gt;/CollectedData_&lt;scorer&gt;.csv</c>
-    /// in the three-index layout DeepLabCut writes, one per video (the image's folder), a multi-animal layout when an image
+    /// and <c>.h5</c> in the three-index layout DeepLabCut writes, one per video (the image's folder), a multi-animal layout when an image
     /// has several instances, and a minimal <c>config.yaml</c> when none exists. Returns the new relative path of each image.
     /// </summary>
     public static IReadOnlyList<string> Write(PoseDataset dataset, string folder, string scorer, List<string> losses)
@@ -108,19 +109,18 @@ public static class DlcFormat
             ? Enumerable.Range(0, dataset.Images.Max(i => i.Instances.Count)).Select(i => $"animal{i + 1}").ToArray()
             : ["single-animal"];
         int occluded = 0, boxes = 0, attributes = 0;
+        string[][] columns = individuals.SelectMany(n => skeleton.Keypoints.SelectMany(b => new[] { new[] { scorer, n, b, "x" }, [scorer, n, b, "y"] }))
+            .Select(c => multi ? c : [c[0], c[2], c[3]]).ToArray();
+        string[] levels = multi ? ["scorer", "individuals", "bodyparts", "coords"] : ["scorer", "bodyparts", "coords"];
         foreach (var group in Enumerable.Range(0, dataset.Images.Count).GroupBy(i => targets[i].Split('/')[1]))
         {
-            var csv = new StringBuilder();
-            var columns = individuals.Length * skeleton.Count * 2;
-            csv.Append("scorer,,,").AppendJoin(',', Enumerable.Repeat(DlcCsv.Quote(scorer), columns)).Append('\n');
-            if (multi)
-                csv.Append("individuals,,,").AppendJoin(',', individuals.SelectMany(n => Enumerable.Repeat(DlcCsv.Quote(n), skeleton.Count * 2))).Append('\n');
-            csv.Append("bodyparts,,,").AppendJoin(',', individuals.SelectMany(_ => skeleton.Keypoints.SelectMany(b => new[] { DlcCsv.Quote(b), DlcCsv.Quote(b) }))).Append('\n');
-            csv.Append("coords,,,").AppendJoin(',', Enumerable.Range(0, columns / 2).SelectMany(_ => new[] { "x", "y" })).Append('\n');
+            var rows = group.Select(i => targets[i].Split('/')).ToArray();
+            var values = new double[rows.Length * columns.Length];
+            var r = 0;
             foreach (var i in group)
             {
                 var image = dataset.Images[i];
-                csv.AppendJoin(',', targets[i].Split('/').Select(DlcCsv.Quote));
+                var c = 0;
                 for (var a = 0; a < individuals.Length; a++)
                 {
                     var instance = a < image.Instances.Count ? image.Instances[a] : null;
@@ -128,15 +128,19 @@ public static class DlcFormat
                     {
                         var p = instance?.Keypoints[k] ?? Keypoint.Missing;
                         if (p.Visibility == Visibility.Occluded) occluded++;
-                        csv.Append(',').Append(p.IsLabeled ? Number(p.X) : "").Append(',').Append(p.IsLabeled ? Number(p.Y) : "");
+                        values[r * columns.Length + c++] = p.IsLabeled ? p.X : double.NaN;
+                        values[r * columns.Length + c++] = p.IsLabeled ? p.Y : double.NaN;
                     }
                 }
-                csv.Append('\n');
+                r++;
                 boxes += image.Instances.Count(x => x.Box is not null);
                 attributes += image.Instances.Count(x => x.Attributes.Count > 0 || (!multi && x.Individual is not null));
             }
-            var path = DatasetPaths.Under(folder, $"labeled-data/{group.Key}/CollectedData_{scorer}.csv");
-            AtomicFile.WriteAllText(path, csv.ToString());
+            // DeepLabCut keeps both beside each other: the CSV to read and edit, the .h5 its training reads.
+            var frame = new DlcH5Writer.Frame(levels, columns, rows, values);
+            var stem = $"labeled-data/{group.Key}/CollectedData_{scorer}";
+            AtomicFile.WriteAllText(DatasetPaths.Under(folder, stem + ".csv"), Csv(frame));
+            DlcH5Writer.Write(DatasetPaths.Under(folder, stem + ".h5"), frame);
         }
         WriteConfig(dataset, folder, scorer, multi ? individuals : null);
         if (occluded > 0) losses.Add($"{occluded} occluded points (v=1) were written as labelled: DeepLabCut has no visibility flag.");
@@ -178,6 +182,26 @@ public static class DlcFormat
         }
         yaml.Append("skeleton:\n").AppendJoin("", s.Edges.Select(e => $"- - {s.Keypoints[e.From]}\n  - {s.Keypoints[e.To]}\n"));
         AtomicFile.WriteAllText(path, yaml.ToString());
+    }
+
+    /// <summary>The CSV DeepLabCut writes for a DataFrame: one header row per column level, three index columns, empty cells for NaN.</summary>
+    private static string Csv(DlcH5Writer.Frame frame)
+    {
+        var csv = new StringBuilder();
+        var indexColumns = frame.Rows[0].Length;
+        for (var level = 0; level < frame.ColumnLevels.Count; level++)
+            csv.Append(frame.ColumnLevels[level]).Append(',', indexColumns).AppendJoin(',', frame.Columns.Select(c => DlcCsv.Quote(c[level]))).Append('\n');
+        for (var r = 0; r < frame.Rows.Count; r++)
+        {
+            csv.AppendJoin(',', frame.Rows[r].Select(DlcCsv.Quote));
+            for (var c = 0; c < frame.Columns.Count; c++)
+            {
+                var v = frame.Values[r * frame.Columns.Count + c];
+                csv.Append(',').Append(double.IsNaN(v) ? "" : Number(v));
+            }
+            csv.Append('\n');
+        }
+        return csv.ToString();
     }
 
     // Six decimals: far below a pixel, and no binary noise such as 77.250000168 from normalised sources.

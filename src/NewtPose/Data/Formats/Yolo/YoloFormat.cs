@@ -105,15 +105,20 @@ public static class YoloFormat
     }
 
     /// <summary>
-    /// Writes an Ultralytics pose dataset under <paramref name="folder"/>: data.yaml (kpt_shape [K, 3], flip_idx from the
-    /// swap pairs, kpt_names, skeleton), labels/…/x.txt per image. Images already under images/ keep their path, others go
-    /// under images/train/. Returns each image's new relative path.
+    /// Writes an Ultralytics pose dataset under <paramref name="folder"/> in its standard layout: <c>images/{train,val[,test]}/…</c>,
+    /// <c>labels/{train,val[,test]}/….txt</c> and a data.yaml (kpt_shape [K, 3], flip_idx from the swap pairs, kpt_names,
+    /// skeleton) whose train and val are different folders. The side of each image is <paramref name="split"/>'s when given
+    /// (unlisted images go to train), else the one its path already names (images/train/…, images/val/… from a YOLO
+    /// source), else a seeded split by individual (<see cref="SeededSplit"/>); which one is said in <paramref name="notes"/>.
+    /// Returns each image's new relative path.
     /// </summary>
-    public static IReadOnlyList<string> Write(PoseDataset dataset, string folder, List<string> losses)
+    public static IReadOnlyList<string> Write(PoseDataset dataset, string folder, List<string> losses, List<string> notes, Splits.DatasetSplit? split = null)
     {
         var skeleton = dataset.Skeleton;
-        var targets = dataset.Images.Select(i => i.Path.StartsWith("images/", StringComparison.Ordinal) && i.Path.Count(c => c == '/') >= 2
-            ? i.Path : "images/train/" + i.Path).ToArray();
+        var sides = Sides(dataset, split, notes, losses);
+        var targets = dataset.Images.Select((image, i) => $"images/{sides[i]}/{LayoutFolders(image.Path).Remainder}").ToArray();
+        var clash = targets.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null) throw new InvalidOperationException($"Two images would both become '{clash.Key}' in the YOLO dataset.");
         int derivedBoxes = 0, dropped = 0, named = 0, unknownSize = 0;
         for (var i = 0; i < dataset.Images.Count; i++)
         {
@@ -141,22 +146,85 @@ public static class YoloFormat
                 }
             AtomicFile.WriteAllText(DatasetPaths.Under(folder, LabelPath(targets[i])), text.ToString());
         }
-        WriteYaml(dataset, folder, targets);
+        WriteYaml(dataset, folder, sides);
         if (derivedBoxes > 0) losses.Add($"{derivedBoxes} instances had no bounding box: YOLO needs one, the tightest box around the labelled points was written.");
         if (dropped > 0) losses.Add($"{dropped} instances were not written: {(unknownSize > 0 ? $"{unknownSize} images have an unknown size (YOLO is normalised), " : "")}instances with no labelled point and no box have no YOLO line.");
         if (named > 0) losses.Add($"{named} instances carry an individual name or attributes that YOLO labels cannot hold.");
         return targets;
     }
 
-    private static void WriteYaml(PoseDataset dataset, string folder, string[] targets)
+    /// <summary>The split written when none is given and the paths name none: seed 0, 20 % validation, whole individuals to one side when every labelled image names one.</summary>
+    public static Splits.SplitOptions SeededSplit(PoseDataset dataset) =>
+        new(Seed: 0, ValFraction: 0.2, GroupBy: dataset.Images.Where(i => i.IsLabeled).All(i => i.Instances.Any(x => x.Individual is not null)) ? "individual" : null);
+
+    private static readonly string[] SplitNames = ["train", "val", "test"];
+
+    // The layout folders a path starts with: Ultralytics' images/train/x.jpg, Roboflow's train/images/x.jpg, COCO's
+    // images/x.jpg. Returns the side they name (valid → val) and the rest; photos/day0/x.jpg keeps its folders.
+    private static (string? Side, string Remainder) LayoutFolders(string path)
+    {
+        var parts = path.Split('/');
+        string? side = null;
+        var skip = 0;
+        for (; skip < Math.Min(2, parts.Length - 1); skip++)
+        {
+            var part = parts[skip];
+            if (part == "images") continue;
+            if (side is null && part is "train" or "val" or "valid" or "test") { side = part == "valid" ? "val" : part; continue; }
+            break;
+        }
+        return (side, string.Join('/', parts[skip..]));
+    }
+
+    private static string[] Sides(PoseDataset dataset, Splits.DatasetSplit? split, List<string> notes, List<string> losses)
+    {
+        var images = dataset.Images;
+        if (split is not null)
+        {
+            var side = new Dictionary<string, string>();
+            foreach (var (list, name) in new[] { (split.Train, "train"), (split.Val, "val"), (split.Test, "test") })
+                foreach (var p in list) side[p] = name;
+            var unknown = side.Keys.Except(images.Select(i => i.Path)).ToArray();
+            if (unknown.Length > 0)
+                throw new ArgumentException($"The split names {unknown.Length} images that are not in the dataset (first: {string.Join(", ", unknown.Take(3))}).");
+            var result = images.Select(i => side.GetValueOrDefault(i.Path, "train")).ToArray();
+            notes.Add($"train/val/test from the split given: {Count(result)}{(images.Any(i => !side.ContainsKey(i.Path)) ? "; images it does not list went to train" : "")}.");
+            return Checked(result, losses);
+        }
+        var own = images.Select(i => LayoutFolders(i.Path).Side).ToArray();
+        if (own.All(s => s is not null) && own.Contains("train") && own.Contains("val"))
+        {
+            notes.Add($"train/val/test kept from the image paths (images/train/…, images/val/… or Roboflow's train/images/…, valid/images/…): {Count(own!)}.");
+            return own!;
+        }
+        var options = SeededSplit(dataset);
+        var seeded = Splits.DatasetSplitter.Split(dataset, options);
+        var val = seeded.Val.ToHashSet();
+        var sides = images.Select(i => val.Contains(i.Path) ? "val" : "train").ToArray();
+        notes.Add($"train/val from a seeded split (seed {options.Seed}, {options.ValFraction:P0} of the labelled images to val, " +
+            $"{(options.GroupBy is null ? "by image: not every image names its individual" : "whole individuals to one side")}): {Count(sides)}; " +
+            "pass a split file (newtpose split, convert --split) to choose.");
+        return Checked(sides, losses);
+    }
+
+    private static string Count(IEnumerable<string> sides) =>
+        string.Join(", ", sides.GroupBy(s => s).OrderBy(g => Array.IndexOf(SplitNames, g.Key)).Select(g => $"{g.Count()} {g.Key}"));
+
+    private static string[] Checked(string[] sides, List<string> losses)
+    {
+        if (!sides.Contains("val"))
+            losses.Add("no image is on the validation side (too few images or individuals to split): data.yaml's val names the training images.");
+        return sides;
+    }
+
+    private static void WriteYaml(PoseDataset dataset, string folder, string[] sides)
     {
         var s = dataset.Skeleton;
-        var splits = targets.Select(t => t.Split('/')[1]).Distinct().ToHashSet();
         var flip = s.FlipIndex();
         var yaml = new StringBuilder("# Ultralytics pose dataset written by NewtPose. Paths are relative to this file's folder.\n");
-        yaml.Append($"train: images/{(splits.Contains("train") ? "train" : splits.First())}\n");
-        yaml.Append($"val: images/{(splits.Contains("val") ? "val" : splits.Contains("train") ? "train" : splits.First())}\n");
-        if (splits.Contains("test")) yaml.Append("test: images/test\n");
+        yaml.Append("train: images/train\n");
+        yaml.Append($"val: images/{(sides.Contains("val") ? "val" : "train")}\n");
+        if (sides.Contains("test")) yaml.Append("test: images/test\n");
         yaml.Append($"kpt_shape: [{s.Count}, 3]\n");
         yaml.Append($"flip_idx: [{string.Join(", ", flip)}]\n");
         yaml.Append("names:\n  0: animal\n");
