@@ -56,6 +56,8 @@ public sealed class Trainer
     {
         options.Validate();
         SplitItems.CheckDisjoint(split);
+        // A catalog backbone's spec checks what the options cannot alone (input sides in multiples of 32, the head's name).
+        _ = SpecFor(options, dataset.Skeleton);
         if (options.FlipTest && !options.TrainsWithHorizontalFlips)
             throw new ArgumentException("flip_test is on but the augmentation never flips photos horizontally (horizontal_flip_probability 0): " +
                                         "a model that never saw a mirror cannot be scored with the flip test. Set flip_test to false, or train with flips.");

@@ -106,6 +106,18 @@ public sealed class ErrorsAndExitCodesTests : IDisposable
     }
 
     [Fact]
+    public void Dry_run_runs_the_trainers_checks()
+    {
+        var (exit, _, error) = CliRunner.Run("train", "--data", Tiny, "--out", Path.Combine(folder, "r"), "--input-size", "100", "--dry-run");
+        Assert.Equal(1, exit);
+        Assert.Contains("Input size 100x100 must be positive multiples of 32", error);
+        var flips = CliRunner.Run("train", "--data", Tiny, "--out", Path.Combine(folder, "r"), "--augment", "rig", "--flip-test", "true", "--dry-run");
+        Assert.Equal(1, flips.Exit);
+        Assert.Contains("flip_test is on but the augmentation never flips", flips.Error);
+        Assert.False(Directory.Exists(Path.Combine(folder, "r")));
+    }
+
+    [Fact]
     public void Convert_to_a_folder_format_refuses_a_file_name_as_output()
     {
         var output = Path.Combine(folder, "x.json");
