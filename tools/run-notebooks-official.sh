@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Executes every notebook under notebooks/ in the official .NET Interactive Jupyter kernel (the dotnet-interactive
 # tool, as VS Code Polyglot Notebooks and Jupyter users run it), through `jupyter nbconvert --execute`, and fails on
-# any cell error or when a notebook's charts (00-03) are missing from its outputs.
+# any cell error, when a notebook's charts (00-04) are missing from its outputs, or when a chart would need the network
+# (plotly.js must come inline, once per notebook).
 # Installs what it needs when missing: Debian's nbconvert/nbclient/ipykernel (apt, needs root) and the
 # Microsoft.dotnet-interactive global tool registered as a Jupyter kernel. Quick mode is on unless NEWTPOSE_QUICK is set.
 # Executed notebooks go to notebooks/output/official/ (git-ignored). See docs/notebooks.md.
@@ -88,6 +89,28 @@ for name, markers in expected.items():
     for marker in markers:
         if marker not in html:
             print(f"{name} (official kernel): no output containing {marker}", file=sys.stderr); failed = True
+sys.exit(1 if failed else 0)
+PY
+then
+  status=1
+fi
+# Offline charts: every notebook with a chart carries the library's plotly.js exactly once, in its first chart output,
+# and no output asks a CDN (or any other address) for a script.
+if ! python3 - "$out" <<'PY'
+import glob, json, os, re, sys
+failed = False
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.ipynb"))):
+    name = os.path.basename(path)
+    cells = json.load(open(path, encoding="utf-8"))["cells"]
+    html = ["".join(o["data"]["text/html"]) for c in cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    charts = [i for i, h in enumerate(html) if "Plotly.newPlot(" in h]
+    copies = sum(h.count("* plotly.js v") for h in html)
+    if charts and (copies != 1 or "* plotly.js v" not in html[charts[0]]):
+        print(f"{name} (official kernel): {len(charts)} charts carry {copies} copies of plotly.js; expected one, in the first chart", file=sys.stderr); failed = True
+    # plotly.js itself names a CDN for optional extras (map tiles, MathJax) that NewtPose's charts do not use.
+    pages = [re.sub(r'<script type="text/javascript">/\*\*\n\* plotly\.js v.*?</script>', "", h, flags=re.S) for h in html]
+    if any("cdn." in p.lower() or "<script src" in p for p in pages):
+        print(f"{name} (official kernel): an output loads a script from the network", file=sys.stderr); failed = True
 sys.exit(1 if failed else 0)
 PY
 then

@@ -18,7 +18,7 @@ internal sealed record FinalEvaluation(string Split, int BestEpoch, EvaluationRe
 internal static class BenchRun
 {
     public static BenchResult Train(string label, PoseDataset dataset, DatasetSplit split, TrainingOptions options,
-        AugmentationOptions augmentation, bool pretrained, TimeSpan wallBudget, string runFolder)
+        bool pretrained, TimeSpan wallBudget, string runFolder)
     {
         var epochs = new List<EpochRecord>();
         var loads = new List<double>();
@@ -32,7 +32,7 @@ internal static class BenchRun
                 (v is null ? "" : $"val mean {v.MeanPxError:F2} px pck@0.05 {v.Pck005:P1} ") +
                 $"{c.Record.ImagesPerSecond:F1} img/s {c.Record.Seconds:F0} s load {loads[^1]:F2}");
         });
-        var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, augmentation);
+        var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, options.Augmentation);
         var trainer = new Trainer(options, dataset, split, spec => PoseModels.Create(spec, pretrained), sampler);
         using var cancel = new CancellationTokenSource(wallBudget);
         var watch = Stopwatch.StartNew();

@@ -4,7 +4,7 @@
 //   dotnet run -c Release --project bench/TrainBench -- evaluate --data /path/to/dlc-folder --run RUN_FOLDER
 //   dotnet run -c Release --project bench/TrainBench -- backbones [--backbones resnet18,mobilenetv2,...] [--epochs 5] [--wall-minutes 4]
 // Every run uses the same fine-tuning config (heatmap head, batch 8, AdamW head LR 1e-3, trunk LR ×0.1, backbone BN frozen,
-// cosine schedule; default augmentation and the flip test for the newts, light without flips for a fixed-camera DLC rig); early stopping
+// cosine schedule; default augmentation and the flip test for the newts, the rig preset (light without flips) for a fixed-camera DLC rig); early stopping
 // is off so each run gets the whole epoch budget. `--flip-test on|off` overrides the flip test; `evaluate` prints both.
 using System.Globalization;
 using NewtPose.Augmentation;
@@ -36,13 +36,13 @@ var options = new TrainingOptions
     CheckpointEveryEpoch = false,
     Seed = bench.Seed,
     Threads = bench.Threads,
+    Workers = 2,
     FlipTest = bench.FlipTest,
 };
 var budget = TimeSpan.FromMinutes(bench.WallMinutes);
 // Photos of one animal share its look: split by individual when the labels say who is who, else by frame (one video rig).
 var groupBy = dataset.Images.Any(i => i.Instances.Any(a => a.Individual is not null)) ? "individual" : null;
-var augmentation = Presets.Augmentation(bench.Augmentation, bench.Flips);
-options = options with { Augmentation = bench.Augmentation + (bench.Flips ? "" : " (flips off)") };
+options = options with { Augmentation = Presets.Augmentation(bench.Augmentation, bench.Flips) };
 
 Console.WriteLine($"# TrainBench {bench.Mode} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, load average at start {LoadAverage.Now()}");
 Console.WriteLine($"command: TrainBench {string.Join(' ', args)}");
@@ -57,7 +57,7 @@ switch (bench.Mode)
         // Same options, split, seed and budget; only the starting weights differ.
         var runs = new[] { ("resnet18-imagenet", true), ("resnet18", false) }
             .Select(r => BenchRun.Train($"{r.Item1} ({(r.Item2 ? "ImageNet" : "random init")})", dataset, split, options with { Backbone = r.Item1 },
-                augmentation, r.Item2, budget, Path.Combine(outRoot, r.Item1)))
+                r.Item2, budget, Path.Combine(outRoot, r.Item1)))
             .ToList();
         Console.WriteLine();
         Console.WriteLine(Tables.Transfer(runs, bench.Threshold));
@@ -69,7 +69,7 @@ switch (bench.Mode)
         var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: bench.TestFraction));
         PrintConfig(options, split, budget);
         var run = BenchRun.Train("resnet18-imagenet", dataset, split, options with { Backbone = "resnet18-imagenet" },
-            augmentation, true, budget, Path.Combine(outRoot, "resnet18-imagenet"));
+            true, budget, Path.Combine(outRoot, "resnet18-imagenet"));
         Console.WriteLine();
         Console.WriteLine(Tables.Real(run));
         Console.WriteLine(Tables.Curve(run));
@@ -80,7 +80,7 @@ switch (bench.Mode)
         var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: groupBy));
         PrintConfig(options, split, budget);
         var runs = bench.Backbones
-            .Select(name => BenchRun.Train(name, dataset, split, options with { Backbone = name }, augmentation,
+            .Select(name => BenchRun.Train(name, dataset, split, options with { Backbone = name },
                 pretrained: true, budget, Path.Combine(outRoot, name)))
             .ToList();
         Console.WriteLine();
@@ -93,10 +93,8 @@ switch (bench.Mode)
         var run = bench.Run ?? throw new ArgumentException("evaluate needs --run FOLDER (a TrainBench or `newtpose train` run folder)");
         var saved = TrainingOptions.Load(Path.Combine(run, "options.json"));
         var split = DatasetSplit.Load(Path.Combine(run, "split.json"));
-        // The run's own preset: it sets the scale photos are decoded at, so the figures match the trainer's to the digit.
-        var recorded = saved.Augmentation.Split(' ')[0];
-        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight,
-            Presets.Augmentation(recorded, flips: !saved.Augmentation.Contains("flips off", StringComparison.Ordinal)));
+        // The run's own augmentation record: it sets the scale photos are decoded at, so the figures match the trainer's to the digit.
+        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight, saved.Augmentation);
         // Both ways, so a flip-test figure always comes with the plain one it is compared against.
         foreach (var flipTest in new[] { false, true })
         {
@@ -110,11 +108,11 @@ switch (bench.Mode)
 }
 Console.WriteLine((bench.Mode == "evaluate" ? "" : $"run folders: {outRoot}; ") + $"load average at end {LoadAverage.Now()}");
 
-static void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) =>
+void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) =>
     Console.WriteLine($"split: seed {split.Seed}, {split.Train.Count} train / {split.Val.Count} val / {split.Test.Count} test images" +
         (split.GroupBy is null ? " (by frame)" : $" (grouped by {split.GroupBy}, {split.Groups} groups)") + "\n" +
         $"config: {o.Head} head, input {o.InputWidth}x{o.InputHeight} crops around the animal, batch {o.BatchSize}, AdamW head LR {o.LearningRate:G3}, " +
-        $"trunk LR x{o.BackboneLearningRateFactor:G3}, backbone BN {(o.FreezeBackboneNormalization ? "frozen" : "trained")}, {o.Augmentation} augmentation, " +
+        $"trunk LR x{o.BackboneLearningRateFactor:G3}, backbone BN {(o.FreezeBackboneNormalization ? "frozen" : "trained")}, {bench.Augmentation}{(bench.Flips ? "" : " without flips")} augmentation, " +
         $"{o.Schedule.ToString().ToLowerInvariant()} schedule with {o.WarmupEpochs:G3} warm-up epoch, weight decay {o.WeightDecay:G3}, {o.Epochs} epochs, " +
         $"early stopping off, flip test {(o.FlipTest ? "on" : "off")}, wall cap {budget.TotalMinutes:G3} min per run, {o.Threads} threads, {o.Workers} data workers, seed {o.Seed}");
 
@@ -153,9 +151,9 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
             D("threshold", 0.95),
             S("out", Path.Combine(Path.GetTempPath(), "trainbench")),
             S("backbones", "resnet18-imagenet,resnet18,mobilenetv2,hrnet-small").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            // A fixed-camera rig (the real DLC data) is never seen upside down or mirrored: light geometry, no flips.
-            S("augmentation", real ? "light" : "default"),
-            OnOff("flips", real ? "off" : "on"),
+            // A fixed-camera rig (the real DLC data) is never seen upside down or mirrored: the rig preset (light, no flips).
+            S("augmentation", real ? "rig" : "default"),
+            OnOff("flips", "on"),
             // The flip test only makes sense for a model trained with flips.
             OnOff("flip-test", real ? "off" : "on"),
             values.Remove("run", out var runFolder) ? runFolder : null);

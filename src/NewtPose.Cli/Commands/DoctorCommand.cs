@@ -9,20 +9,12 @@ internal static class DoctorCommand
     public static Command Create()
     {
         var command = new Command("doctor", "Check that libtorch loads and computes on this machine.");
-        command.SetAction(_ =>
+        command.SetAction(parse => CommandRunner.Run(parse, (stdout, _) =>
         {
-            try
-            {
-                var device = TorchRuntime.ResolveDevice();
-                Console.WriteLine($"libtorch OK; device auto = {device}; threads = {TorchSharp.torch.get_num_threads()}");
-                return 0;
-            }
-            catch (InvalidOperationException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return 1;
-            }
-        });
+            var device = TorchRuntime.ResolveDevice();
+            stdout.WriteLine($"libtorch OK; device auto = {device}; threads = {TorchSharp.torch.get_num_threads()}");
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 }

@@ -10,7 +10,7 @@ internal static class InspectCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "A COCO .json, a DeepLabCut project folder or CollectedData CSV, or a YOLO data.yaml / folder." };
-        var format = new Option<string?>("--format") { Description = "coco, dlc or yolo (default: detected from the path)." };
+        var format = CliOptions.Format("coco, dlc or yolo (default: detected from the path).");
         var swap = new Option<string?>("--swap-pairs") { Description = "Left/right pairs to use instead of the file's or the inferred ones: left:right,left:right." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of a table." };
         var command = new Command("inspect", "Summarise a labelled dataset: images, instances, keypoints, missing files, swap pairs, warnings.");
@@ -20,27 +20,16 @@ internal static class InspectCommand
         command.Options.Add(swap);
         var load = new LabelLoadOptions();
         load.AddTo(command);
-        command.SetAction(parseResult =>
+        command.SetAction(parse => CommandRunner.Run(parse, (stdout, _) =>
         {
-            var output = parseResult.InvocationConfiguration.Output;
-            var error = parseResult.InvocationConfiguration.Error;
-            try
-            {
-                var input = parseResult.GetValue(path)!;
-                var given = parseResult.GetValue(format) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
-                var resolved = given ?? PoseData.Detect(input);
-                var dataset = PoseData.Load(input, resolved, load.Read(parseResult));
-                if (parseResult.GetValue(swap) is { } pairs) dataset = SwapPairs.Apply(dataset, SwapPairs.Parse(pairs, dataset.Skeleton));
-                var summary = DatasetInspector.Inspect(dataset, resolved);
-                output.WriteLine(parseResult.GetValue(json) ? summary.ToJson() : Table(summary));
-                return 0;
-            }
-            catch (Exception e) when (e is DatasetFormatException or ArgumentException or IOException)
-            {
-                error.WriteLine(e.Message);
-                return 1;
-            }
-        });
+            var input = parse.GetValue(path)!;
+            var resolved = parse.GetValue(format) ?? PoseData.Detect(input);
+            var dataset = PoseData.Load(input, resolved, load.Read(parse));
+            if (parse.GetValue(swap) is { } pairs) dataset = SwapPairs.Apply(dataset, SwapPairs.Parse(pairs, dataset.Skeleton));
+            var summary = DatasetInspector.Inspect(dataset, resolved);
+            stdout.WriteLine(parse.GetValue(json) ? summary.ToJson() : Table(summary));
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 

@@ -4,45 +4,37 @@ using NewtPose.Data.Splits;
 
 namespace NewtPose.Cli.Commands;
 
-/// <summary>`newtpose split PATH --seed S [--val F] [--test F] [--group-by KEY|REGEX] [--shuffle N] --out FILE`.</summary>
+/// <summary>`newtpose split PATH --seed S [--val F] [--test F] [--group-by KEY|REGEX] [--shuffle N] --out FILE [--force]`.</summary>
 internal static class SplitCommand
 {
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "Labels to split (any supported format)." };
-        var seed = new Option<int>("--seed") { Description = "Seed; the same seed and shuffle give the same split.", Required = true };
-        var val = new Option<double>("--val") { Description = "Validation share of labelled images.", DefaultValueFactory = _ => 0.2 };
-        var test = new Option<double>("--test") { Description = "Test share of labelled images.", DefaultValueFactory = _ => 0.0 };
+        var seed = CliOptions.WholeNumber("--seed", "Seed; the same seed and shuffle give the same split.");
+        seed.Required = true;
+        var val = CliOptions.Number("--val", "Validation share of labelled images.", 0.2);
+        var test = CliOptions.Number("--test", "Test share of labelled images.", 0.0);
         var groupBy = new Option<string?>("--group-by") { Description = "Annotation attribute (e.g. individual) or a regex over the image path with one capture group." };
-        var shuffle = new Option<int>("--shuffle") { Description = "Shuffle index (DeepLabCut-style): each gives another repeatable split." };
+        var shuffle = CliOptions.WholeNumber("--shuffle", "Shuffle index (DeepLabCut-style): each gives another repeatable split.", 0);
         var output = new Option<string>("--out") { Description = "Split JSON to write.", Required = true };
-        var format = new Option<string?>("--format") { Description = "coco, dlc or yolo (default: detected)." };
+        var format = CliOptions.Format("coco, dlc or yolo (default: detected).");
+        var force = CliOptions.Force("the split file");
         var command = new Command("split", "Seeded train/val/test split, whole animals to one side, saved as JSON.");
         command.Arguments.Add(path);
-        foreach (var o in new Option[] { seed, val, test, groupBy, shuffle, output, format }) command.Options.Add(o);
+        foreach (var o in new Option[] { seed, val, test, groupBy, shuffle, output, format, force }) command.Options.Add(o);
         var load = new LabelLoadOptions();
         load.AddTo(command);
-        command.SetAction(parseResult =>
+        command.SetAction(parse => CommandRunner.Run(parse, (stdout, _) =>
         {
-            var stdout = parseResult.InvocationConfiguration.Output;
-            var stderr = parseResult.InvocationConfiguration.Error;
-            try
-            {
-                var source = parseResult.GetValue(format) is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
-                var dataset = PoseData.Load(parseResult.GetValue(path)!, source, load.Read(parseResult));
-                var options = new SplitOptions(parseResult.GetValue(seed), parseResult.GetValue(val), parseResult.GetValue(test),
-                    parseResult.GetValue(groupBy), parseResult.GetValue(shuffle));
-                var split = DatasetSplitter.Split(dataset, options);
-                split.Save(parseResult.GetValue(output)!);
-                stdout.WriteLine($"{split.Groups} groups: train {split.Train.Count}, val {split.Val.Count}, test {split.Test.Count} images -> {parseResult.GetValue(output)}");
-                return 0;
-            }
-            catch (Exception e) when (e is DatasetFormatException or ArgumentException or IOException)
-            {
-                stderr.WriteLine(e.Message);
-                return 1;
-            }
-        });
+            var file = parse.GetValue(output)!;
+            CommandRunner.RefuseExisting(file, parse.GetValue(force), "a split file");
+            var dataset = PoseData.Load(parse.GetValue(path)!, parse.GetValue(format), load.Read(parse));
+            var options = new SplitOptions(parse.GetValue(seed)!.Value, parse.GetValue(val), parse.GetValue(test), parse.GetValue(groupBy), parse.GetValue(shuffle));
+            var split = DatasetSplitter.Split(dataset, options);
+            split.Save(file);
+            stdout.WriteLine($"{split.Groups} groups: train {split.Train.Count}, val {split.Val.Count}, test {split.Test.Count} images -> {file}");
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 }

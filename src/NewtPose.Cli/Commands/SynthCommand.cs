@@ -8,53 +8,55 @@ using Spectre.Console;
 
 namespace NewtPose.Cli.Commands;
 
-/// <summary>`newtpose synth`: writes synthetic ventral newt photos with exact COCO keypoints.</summary>
+/// <summary>`newtpose synth --out DIR [--count N] [--seed S] [--individuals M] [--size WxH] [--grid FILE] [--force]`: writes synthetic ventral newt photos with exact COCO keypoints.</summary>
 internal static class SynthCommand
 {
     public static Command Create()
     {
         var outOption = new Option<string>("--out") { Description = "Output folder (annotations.json and images/).", Required = true };
-        var countOption = new Option<int>("--count") { Description = "Number of photos.", DefaultValueFactory = _ => 200 };
-        var seedOption = new Option<int>("--seed") { Description = "Random seed: the same arguments give byte-identical files.", DefaultValueFactory = _ => 1 };
-        var individualsOption = new Option<int>("--individuals") { Description = "Number of distinct animals (photo i shows animal i mod M).", DefaultValueFactory = _ => 40 };
-        var sizeOption = new Option<string>("--size") { Description = "Photo size WxH in pixels.", DefaultValueFactory = _ => "1600x1200" };
-        var gridOption = new Option<string?>("--grid") { Description = "Also write a JPEG contact sheet of the first 12 photos with keypoints and skeleton drawn." };
-        var command = new Command("synth", "Generate synthetic belly photos of newts with exact keypoints (COCO).");
-        command.Options.Add(outOption); command.Options.Add(countOption); command.Options.Add(seedOption);
-        command.Options.Add(individualsOption); command.Options.Add(sizeOption); command.Options.Add(gridOption);
-        command.SetAction(parseResult =>
+        var countOption = CliOptions.WholeNumber("--count", "Number of photos.", 200);
+        var seedOption = CliOptions.WholeNumber("--seed", "Random seed: the same arguments give byte-identical files.", 1);
+        var individualsOption = CliOptions.WholeNumber("--individuals", "Number of distinct animals (photo i shows animal i mod M).", 40);
+        var sizeOption = new Option<(int Width, int Height)>("--size")
         {
-            try
+            Description = "Photo size WxH in pixels (default 1600x1200).", DefaultValueFactory = _ => (1600, 1200),
+            CustomParser = r =>
             {
-                var (width, height) = ParseSize(parseResult.GetValue(sizeOption)!);
-                var options = new SynthOptions(parseResult.GetValue(outOption)!, parseResult.GetValue(countOption), parseResult.GetValue(seedOption),
-                    parseResult.GetValue(individualsOption), width, height);
-                options.Validate();
-                var started = DateTime.UtcNow;
-                PoseDataset? dataset = null;
-                AnsiConsole.Progress().Start(context =>
-                {
-                    var task = context.AddTask($"Rendering {options.Count} photos", maxValue: options.Count);
-                    dataset = NewtSynthesizer.Generate(options, new SynchronousProgress(p => task.Value = p.Done));
-                });
-                var folder = Path.GetFullPath(options.OutputFolder);
-                Console.WriteLine($"Wrote {options.Count} photos of {Math.Min(options.Individuals, options.Count)} newts to {folder} " +
-                    $"({NewtSynthesizer.AnnotationsFile}, images/) in {(DateTime.UtcNow - started).TotalSeconds:F1} s.");
-                if (parseResult.GetValue(gridOption) is { } grid)
-                {
-                    using var sheet = DatasetSheet.Compose(dataset!);
-                    using var jpeg = sheet.Encode(SKEncodedImageFormat.Jpeg, 88);
-                    AtomicFile.WriteAllBytes(grid, jpeg.ToArray());
-                    Console.WriteLine($"Wrote the contact sheet {Path.GetFullPath(grid)}.");
-                }
-                return 0;
-            }
-            catch (ArgumentException e)
+                try { return ParseSize(r.Tokens[0].Value); }
+                catch (ArgumentException e) { r.AddError(e.Message); return default; }
+            },
+        };
+        var gridOption = new Option<string?>("--grid") { Description = "Also write a JPEG contact sheet of the first 12 photos with keypoints and skeleton drawn." };
+        var force = CliOptions.Force("the output folder's files");
+        var command = new Command("synth", "Generate synthetic belly photos of newts with exact keypoints (COCO).");
+        foreach (var o in new Option[] { outOption, countOption, seedOption, individualsOption, sizeOption, gridOption, force }) command.Options.Add(o);
+        command.SetAction(parse => CommandRunner.Run(parse, (stdout, _) =>
+        {
+            var (width, height) = parse.GetValue(sizeOption);
+            var options = new SynthOptions(parse.GetValue(outOption)!, parse.GetValue(countOption), parse.GetValue(seedOption),
+                parse.GetValue(individualsOption), width, height);
+            options.Validate();
+            CommandRunner.RefuseExisting(options.OutputFolder, parse.GetValue(force), "a folder that is not empty");
+            if (parse.GetValue(gridOption) is { } sheetPath) CommandRunner.RefuseExisting(sheetPath, parse.GetValue(force), "the contact sheet");
+            var started = DateTime.UtcNow;
+            PoseDataset? dataset = null;
+            AnsiConsole.Progress().Start(context =>
             {
-                Console.Error.WriteLine($"synth: {e.Message}");
-                return 2;
+                var task = context.AddTask($"Rendering {options.Count} photos", maxValue: options.Count);
+                dataset = NewtSynthesizer.Generate(options, new SynchronousProgress(p => task.Value = p.Done));
+            });
+            var folder = Path.GetFullPath(options.OutputFolder);
+            stdout.WriteLine($"Wrote {options.Count} photos of {Math.Min(options.Individuals, options.Count)} newts to {folder} " +
+                $"({NewtSynthesizer.AnnotationsFile}, images/) in {(DateTime.UtcNow - started).TotalSeconds:F1} s.");
+            if (parse.GetValue(gridOption) is { } grid)
+            {
+                using var sheet = DatasetSheet.Compose(dataset!);
+                using var jpeg = sheet.Encode(SKEncodedImageFormat.Jpeg, 88);
+                AtomicFile.WriteAllBytes(grid, jpeg.ToArray());
+                stdout.WriteLine($"Wrote the contact sheet {Path.GetFullPath(grid)}.");
             }
-        });
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 

@@ -18,8 +18,9 @@ internal sealed class ChartFormatterSource
 {
     public IEnumerable<object> CreateTypeFormatters() =>
     [
-        new HtmlChartFormatter(typeof(PlotlyFigure), v => ((PlotlyFigure)v).ToHtml()),
-        new HtmlChartFormatter(typeof(LiveChart), v => ((LiveChart)v).ToHtml()),
+        // The first chart of a kernel session carries plotly.js for the whole notebook.
+        new HtmlChartFormatter(typeof(PlotlyFigure), v => PlotlyScript.TakeForNotebook() + ((PlotlyFigure)v).ToHtml()),
+        new HtmlChartFormatter(typeof(LiveChart), v => PlotlyScript.TakeForNotebook() + ((LiveChart)v).ToHtml()),
         new HtmlChartFormatter(typeof(Table), v => ((Table)v).ToHtml()),
     ];
 }

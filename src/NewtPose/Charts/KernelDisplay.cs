@@ -15,6 +15,9 @@ internal sealed class KernelDisplay
 
     private KernelDisplay(KernelTypes types) => this.types = types;
 
+    /// <summary>True inside a running cell of a .NET Interactive kernel (where <see cref="Show"/> displays something).</summary>
+    public static bool IsAvailable => KernelTypes.Find()?.CurrentContext() is not null;
+
     /// <summary>Displays <paramref name="html"/> in the current cell; null when no kernel is running (a plain program).</summary>
     public static KernelDisplay? Show(object value, string html)
     {

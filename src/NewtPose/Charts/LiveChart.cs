@@ -12,6 +12,8 @@ public sealed class LiveChart(string title, Axes? axes = null)
 {
     private readonly List<(string Name, List<double> X, List<double> Y)> series = [];
     private KernelDisplay? display;
+    // plotly.js, when this chart's output is the session's first chart: every redraw of the output must keep it.
+    private string library = "";
 
     public string Title { get; } = title;
 
@@ -28,7 +30,7 @@ public sealed class LiveChart(string title, Axes? axes = null)
             series[index].X.Add(x);
             series[index].Y.Add(y);
         }
-        display?.Update(this, ToHtml());
+        display?.Update(this, library + ToHtml());
     }
 
     /// <summary>The chart as it stands now, as a plain figure (to save, or to show again later).</summary>
@@ -40,7 +42,11 @@ public sealed class LiveChart(string title, Axes? axes = null)
     /// <summary>Displays the chart in the running .NET Interactive kernel (no-op outside one) and keeps it for updates.</summary>
     public LiveChart Show()
     {
-        display ??= KernelDisplay.Show(this, ToHtml());
+        if (display is null && KernelDisplay.IsAvailable)
+        {
+            library = PlotlyScript.TakeForNotebook();
+            display = KernelDisplay.Show(this, library + ToHtml());
+        }
         return this;
     }
 

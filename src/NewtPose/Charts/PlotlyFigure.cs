@@ -36,8 +36,9 @@ public sealed class PlotlyFigure
     public string ToJson() => $"{{\"data\":{dataJson},\"layout\":{layoutJson}}}";
 
     /// <summary>
-    /// An HTML fragment for a notebook output: a div and a script that loads plotly.js (CDN, same version as the
-    /// embedded one) and draws the chart. Each call gives the div a new id, so the same figure can be shown twice.
+    /// An HTML fragment for a notebook output: a div and a script that draws the chart with the page's plotly.js (which
+    /// the first chart of a kernel session brings along: see <see cref="PlotlyScript"/>). Each call gives the div a new
+    /// id, so the same figure can be shown twice.
     /// </summary>
     public string ToHtml()
     {
@@ -45,13 +46,7 @@ public sealed class PlotlyFigure
         return $$"""
             <div id="{{id}}" class="newtpose-chart"></div>
             <script type="text/javascript">
-            (function () {
-            {{PlotlyScript.LoaderFunction}}
-              newtposeWithPlotly(function (Plotly) {
-                var figure = {{ToJson()}};
-                Plotly.newPlot('{{id}}', figure.data, figure.layout, { responsive: true });
-              });
-            })();
+            {{PlotlyScript.Draw(id, ToJson())}}
             </script>
             """;
     }

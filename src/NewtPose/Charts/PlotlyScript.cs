@@ -1,21 +1,30 @@
 namespace NewtPose.Charts;
 
 /// <summary>
-/// The plotly.js that charts use: embedded in the library for offline HTML files, and loaded from a CDN (the same
-/// version) by charts shown inline in a notebook, where carrying 4.8 MB in every output would bloat the .ipynb.
+/// The plotly.js that charts use, embedded in the library: inline in offline HTML files (<see cref="PlotlyFigure.SaveHtml"/>,
+/// report.html), and in a notebook once per kernel session, in the output of the first chart (<see cref="TakeForNotebook"/>),
+/// so charts draw on a PC without internet and in a notebook exported with `jupyter nbconvert --to html` and opened
+/// offline. Nothing is loaded from a CDN.
 /// </summary>
 public static class PlotlyScript
 {
-    /// <summary>The plotly.js version embedded in the library and requested from the CDN.</summary>
+    /// <summary>The plotly.js version embedded in the library.</summary>
     public const string Version = "4.1.2";
 
-    /// <summary>Where inline notebook charts load plotly.js from (the npm package through a CDN that mirrors npm).</summary>
-    public static string CdnUrl => $"https://cdn.jsdelivr.net/npm/plotly.js-dist-min@{Version}/plotly.min.js";
-
     private static readonly Lazy<string> Embedded = new(ReadEmbedded);
+    private static int notebookCopies;
 
     /// <summary>The full text of the embedded plotly.min.js.</summary>
     public static string Source => Embedded.Value;
+
+    /// <summary>A script element that defines <c>window.Plotly</c> (plotly.js 4 sets it itself, also under require.js).</summary>
+    internal static string InlineScript => "<script type=\"text/javascript\">" + Source + "</script>\n";
+
+    /// <summary>
+    /// <see cref="InlineScript"/> the first time a notebook output asks in this process (a kernel session), "" after: one
+    /// 4.8 MB copy per executed notebook instead of one per chart. Later charts use the <c>window.Plotly</c> it defined.
+    /// </summary>
+    internal static string TakeForNotebook() => Interlocked.Exchange(ref notebookCopies, 1) == 0 ? InlineScript : "";
 
     private static string ReadEmbedded()
     {
@@ -26,29 +35,18 @@ public static class PlotlyScript
     }
 
     /// <summary>
-    /// JavaScript that calls <c>render(Plotly)</c> once plotly.js is available, wherever the HTML lands. The order
-    /// matters: a page that already has Plotly uses it; a page with require.js (classic Jupyter, nbconvert HTML) must
-    /// load it as an AMD module, because a plain script tag there fails with "Mismatched anonymous define()";
-    /// anything else (VS Code, JupyterLab) gets one shared script tag.
+    /// JavaScript that draws into the element <c>id</c> with the page's plotly.js, or says in that element why it cannot
+    /// (the output that carried plotly.js was cleared while the kernel kept running).
     /// </summary>
-    internal static string LoaderFunction => $$"""
-        function newtposeWithPlotly(render) {
-          if (window.Plotly) { render(window.Plotly); return; }
-          if (typeof require === 'function' && typeof require.config === 'function') {
-            require.config({ paths: { newtpose_plotly: '{{CdnUrl[..^3]}}' } });
-            require(['newtpose_plotly'], function (Plotly) { window.Plotly = Plotly; render(Plotly); });
+    internal static string Draw(string id, string figureJson) => $$"""
+        (function () {
+          var target = document.getElementById('{{id}}');
+          if (!window.Plotly) {
+            target.textContent = 'plotly.js is not loaded: it comes with the first chart of a kernel session. Restart the kernel and run all cells.';
             return;
           }
-          if (!window.newtposePlotlyLoading) {
-            window.newtposePlotlyLoading = new Promise(function (resolve, reject) {
-              var script = document.createElement('script');
-              script.src = '{{CdnUrl}}';
-              script.onload = function () { resolve(window.Plotly); };
-              script.onerror = function () { reject(new Error('plotly.js could not be loaded from {{CdnUrl}}')); };
-              document.head.appendChild(script);
-            });
-          }
-          window.newtposePlotlyLoading.then(render);
-        }
+          var figure = {{figureJson}};
+          window.Plotly.newPlot(target, figure.data, figure.layout, { responsive: true });
+        })();
         """;
 }

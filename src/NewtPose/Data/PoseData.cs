@@ -20,7 +20,7 @@ public static class PoseData
     {
         options ??= PoseLoadOptions.Default;
         options.Validate();
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new DatasetFormatException(path, null, "file or folder not found.");
+        RequireExists(path);
         var dataset = (format ?? Detect(path)) switch
         {
             LabelFormat.Coco => CocoFormat.Read(Directory.Exists(path) ? SingleJson(path) : path, options.Category),
@@ -38,9 +38,15 @@ public static class PoseData
         return dataset with { Warnings = warnings };
     }
 
+    private static void RequireExists(string path)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"not found: {path}", path);
+    }
+
     /// <summary>The format a path holds, from its name and, for folders, what is inside.</summary>
     public static LabelFormat Detect(string path)
     {
+        RequireExists(path);
         if (Directory.Exists(path))
         {
             if (File.Exists(Path.Combine(path, "data.yaml")) || Directory.GetFiles(path, "*.yaml").Any(IsYoloYaml)) return LabelFormat.Yolo;

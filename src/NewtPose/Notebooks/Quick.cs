@@ -1,3 +1,5 @@
+using NewtPose.Training;
+
 namespace NewtPose.Notebooks;
 
 /// <summary>
@@ -17,6 +19,15 @@ public static class Quick
 
     /// <summary>The first <paramref name="quickCount"/> items in quick mode, all of them otherwise.</summary>
     public static IReadOnlyList<T> Take<T>(IReadOnlyList<T> items, int quickCount) => IsOn ? items.Take(quickCount).ToArray() : items;
+
+    /// <summary>
+    /// <paramref name="full"/> normally; in quick mode the same run made tiny (64² crops, batch 4, 2 epochs): the steps
+    /// of a training notebook stay the same, the numbers mean nothing.
+    /// </summary>
+    public static TrainingOptions Shrink(TrainingOptions full) => IsOn ? Shrunk(full) : full;
+
+    internal static TrainingOptions Shrunk(TrainingOptions full) =>
+        full with { InputWidth = 64, InputHeight = 64, BatchSize = 4, Epochs = 2, WarmupEpochs = Math.Min(full.WarmupEpochs, 1) };
 
     internal static bool IsOnFor(string? value) =>
         value?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";

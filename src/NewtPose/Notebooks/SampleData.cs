@@ -14,12 +14,28 @@ public static class SampleData
     /// <summary>Where the bundled newt dataset's COCO file sits, relative to the repository root.</summary>
     public const string BundledNewts = "data-samples/newts/annotations.json";
 
+    /// <summary>
+    /// The environment variable a notebook's labels fall back to when its YOUR DATA line is left at null: how the tests
+    /// (and a lab's own scripts) run the notebooks on other data without editing them.
+    /// </summary>
+    public const string DataVariable = "NEWTPOSE_DATA";
+
     private static readonly string[] Keypoints = ["snout", "neck", "left_front_foot", "right_front_foot", "mid_body", "vent", "tail_tip"];
 
     /// <summary>The skeleton of the generated set: head to tail, front feet to the neck, the feet as a left/right pair.</summary>
     public static Skeleton TinySkeleton { get; } = new(Keypoints,
         [new Edge(0, 1), new Edge(1, 4), new Edge(4, 5), new Edge(5, 6), new Edge(1, 2), new Edge(1, 3)],
         [new SwapPair(2, 3)]);
+
+    /// <summary>
+    /// The labels a notebook opens: <paramref name="dataPath"/> (the notebook's YOUR DATA line) when set, else the path
+    /// in <see cref="DataVariable"/> when set, else the bundled newts under <paramref name="repositoryRoot"/>.
+    /// </summary>
+    public static string LabelsPath(string? dataPath, string repositoryRoot) =>
+        LabelsPath(dataPath, repositoryRoot, Environment.GetEnvironmentVariable(DataVariable));
+
+    internal static string LabelsPath(string? dataPath, string repositoryRoot, string? fromEnvironment) =>
+        dataPath ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? Path.Combine(repositoryRoot, BundledNewts) : fromEnvironment);
 
     /// <summary>
     /// Reads the bundled newts under <paramref name="repositoryRoot"/> if present, else writes (once) and reads the tiny

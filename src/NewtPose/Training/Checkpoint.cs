@@ -16,6 +16,9 @@ internal sealed record TrainingState(int Epoch, int BestEpoch, double BestError,
 {
     public static readonly TrainingState Start = new(0, 0, double.PositiveInfinity, 0, [], false);
 
+    /// <summary>Every epoch of <paramref name="options"/> trained, or early stopping ended the run.</summary>
+    public bool IsFinished(TrainingOptions options) => StoppedEarly || Epoch >= options.Epochs;
+
     /// <summary>
     /// The state after <paramref name="record"/>: the best epoch is chosen by validation mean pixel error (by training
     /// loss when there is no validation set); early stopping needs validation and a positive patience.
@@ -33,11 +36,14 @@ internal sealed record TrainingState(int Epoch, int BestEpoch, double BestError,
 /// <summary>
 /// One file per checkpoint: a header (format tag, training state and model spec as JSON), the module's weights and
 /// buffers (TorchSharp's format) and the AdamW state. Written through a temporary file and a rename, so a kill leaves
-/// either the previous checkpoint or the new one, never a torn file.
+/// either the previous checkpoint or the new one, never a torn file. When a run finishes, its checkpoint is stripped to
+/// the header alone (<see cref="SaveState"/>): the weights and optimizer state are three times the model's size, and
+/// the run's training state is all a finished run needs (a resume then says it is finished).
 /// </summary>
 public static class Checkpoint
 {
     private const string Format = "newtpose-checkpoint-1";
+    private const string StateOnlyFormat = "newtpose-checkpoint-1-state-only";
 
     internal static void Save(string path, PoseNetwork network, OptimizerHelper optimizer, TrainingState state) =>
         AtomicFile.Write(path, stream =>
@@ -51,6 +57,26 @@ public static class Checkpoint
             writer.Flush();
         });
 
+    /// <summary>Rewrites the checkpoint as its header alone: the training state and the model spec, no weights, no optimizer state.</summary>
+    internal static void SaveState(string path, PoseModelSpec spec, TrainingState state) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(StateOnlyFormat);
+            writer.Write(JsonSerializer.Serialize(state, TrainingOptions.Json));
+            writer.Write(JsonSerializer.Serialize(spec, TrainingOptions.Json));
+            writer.Flush();
+        });
+
+    /// <summary>The training state of a checkpoint, full or stripped.</summary>
+    internal static TrainingState ReadState(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        ReadHeader(path, reader, out var state, out _, out _);
+        return state;
+    }
+
     /// <summary>Restores weights and optimizer state; returns the training state stored with them.</summary>
     internal static TrainingState Load(string path, PoseNetwork network, OptimizerHelper optimizer)
     {
@@ -60,7 +86,7 @@ public static class Checkpoint
         return state;
     }
 
-    /// <summary>Loads only the weights into a network built from the same spec (what a predict step does with best.ckpt).</summary>
+    /// <summary>Loads only the weights into a network built from the same spec.</summary>
     public static void LoadWeights(string path, PoseNetwork network)
     {
         using var reader = Open(path, out _);
@@ -72,7 +98,7 @@ public static class Checkpoint
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
-        ReadHeader(path, reader, out _, out var spec);
+        ReadHeader(path, reader, out _, out var spec, out _);
         return spec;
     }
 
@@ -82,7 +108,10 @@ public static class Checkpoint
         var reader = new BinaryReader(File.OpenRead(path));
         try
         {
-            ReadHeader(path, reader, out state, out _);
+            ReadHeader(path, reader, out state, out _, out var stateOnly);
+            if (stateOnly)
+                throw new InvalidDataException($"{path}: holds only the training state of a finished run; its weights and optimizer state were dropped when it finished " +
+                                               "(the best model is model.json + model.weights beside checkpoints/; keep them with keep_checkpoints).");
             return reader;
         }
         catch
@@ -92,12 +121,13 @@ public static class Checkpoint
         }
     }
 
-    private static void ReadHeader(string path, BinaryReader reader, out TrainingState state, out PoseModelSpec spec)
+    private static void ReadHeader(string path, BinaryReader reader, out TrainingState state, out PoseModelSpec spec, out bool stateOnly)
     {
         try
         {
             var format = reader.ReadString();
-            if (format != Format) throw new InvalidDataException($"{path}: not a NewtPose checkpoint (format '{format}', expected '{Format}').");
+            if (format != Format && format != StateOnlyFormat) throw new InvalidDataException($"{path}: not a NewtPose checkpoint (format '{format}', expected '{Format}').");
+            stateOnly = format == StateOnlyFormat;
             state = JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), TrainingOptions.Json)!;
             spec = JsonSerializer.Deserialize<PoseModelSpec>(reader.ReadString(), TrainingOptions.Json)!;
         }

@@ -11,8 +11,9 @@ namespace NewtPose.Training;
 /// The files of one training run: options.json, split.json (the <see cref="Data.Splits.DatasetSplit"/> JSON that
 /// `newtpose split` writes), model.json + model.weights (the best epoch so far, loadable with
 /// <see cref="Models.PoseModels.Load"/>(run folder)), metrics.csv and metrics.json (one entry per epoch; at the end also
-/// the final test figures at the top level), checkpoints/best.ckpt and checkpoints/last.ckpt (with optimizer state, for
-/// resuming), train.log, and report.html when a report was written.
+/// the final test figures at the top level), checkpoints/last.ckpt (weights, optimizer state and training state of the
+/// last epoch, for resuming; when the run finishes it keeps only the training state unless
+/// <see cref="TrainingOptions.KeepCheckpoints"/>), train.log, and report.html when a report was written.
 /// </summary>
 public sealed class RunFolder
 {
@@ -27,8 +28,19 @@ public sealed class RunFolder
     public string MetricsCsv => Combine("metrics.csv");
     public string MetricsJson => Combine("metrics.json");
     public string LogFile => Combine("train.log");
-    public string BestCheckpoint => Combine("checkpoints", "best.ckpt");
     public string LastCheckpoint => Combine("checkpoints", "last.ckpt");
+
+    /// <summary>
+    /// Deletes the files of the run this folder holds (those named above, nothing else the folder may hold), so a new
+    /// run can start there: what `newtpose train --force` does.
+    /// </summary>
+    public void DeleteRun()
+    {
+        foreach (var file in new[] { OptionsFile, SplitFile, ModelFile, ModelWeights, ReportHtml, MetricsCsv, MetricsJson, LogFile, LastCheckpoint })
+            if (File.Exists(file)) File.Delete(file);
+        var checkpoints = System.IO.Path.GetDirectoryName(LastCheckpoint)!;
+        if (Directory.Exists(checkpoints) && !Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
+    }
 
     private string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 

@@ -10,17 +10,20 @@ using TorchSharp;
 namespace NewtPose.Training;
 
 /// <summary>
-/// Trains a <see cref="PoseNetwork"/> on a dataset split and writes a run folder (<see cref="RunFolder"/>). The network
-/// and the sampler come from the caller, so any registered model and augmentation preset plug in:
+/// Trains a <see cref="PoseNetwork"/> on a dataset split and writes a run folder (<see cref="RunFolder"/>). The one
+/// training entry point: the CLI, the notebooks and the benchmarks all come through here, so they all get the same
+/// checks before anything is written (valid options, disjoint split, every photo of the split on disk, no flip test for
+/// a model trained without flips).
 /// <code>
-/// var split = DatasetSplitter.Split(dataset, new SplitOptions(Seed: 1, ValFraction: 0.15, TestFraction: 0.15, GroupBy: "individual"));
-/// var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, AugmentationOptions.Default);
-/// var trainer = new Trainer(options, dataset, split, spec => PoseModels.Create(spec), sampler);
+/// var options = TrainingOptions.Load("bench/configs/demo.json");        // or new TrainingOptions(): the recommended configuration
+/// var trainer = new Trainer(options, dataset, PoseTraining.DefaultSplit(dataset, options.Seed));
 /// var result = trainer.Train("runs/newts-01", progress, cancellationToken);   // or trainer.Resume("runs/newts-01")
 /// using var model = PoseModels.Load("runs/newts-01");                         // the best epoch's weights
 /// </code>
+/// That builds the registry model the options name and a <see cref="PoseSampler"/> with the options' augmentation; the
+/// other constructor takes any network factory and sampler (a caller's own network, photos held in memory).
 /// The network built for the run is disposed at the end; the best weights are in the run folder as model.json +
-/// model.weights (<see cref="Models.PoseModels.Load"/>) and in checkpoints/best.ckpt (with the optimizer state).
+/// model.weights (<see cref="Models.PoseModels.Load"/>).
 /// </summary>
 public sealed class Trainer
 {
@@ -34,20 +37,49 @@ public sealed class Trainer
     private readonly Func<PoseModelSpec, PoseNetwork> createNetwork;
     private readonly IPoseSampler sampler;
 
+    /// <summary>Trains the registry model the options name, with a <see cref="PoseSampler"/> over the dataset's photos and the options' augmentation.</summary>
+    public Trainer(TrainingOptions options, PoseDataset dataset, DatasetSplit split)
+        : this(options, dataset, split, spec => PoseModels.Create(spec), DefaultSampler(options, dataset))
+    {
+    }
+
     /// <param name="options">Validated here; never changed.</param>
     /// <param name="dataset">Images and labels; split paths refer to its <see cref="LabeledImage.Path"/>.</param>
     /// <param name="split">Train, validation and (optional) test images: what `newtpose split` writes, or <see cref="DatasetSplit.FromLists"/>.</param>
     /// <param name="createNetwork">Builds the network for <see cref="SpecFor"/>'s spec (the trainer owns and disposes it).</param>
-    /// <param name="sampler">Reads the pixels and crops/augments to the input size of the options (<see cref="PoseSampler"/> with its image cache).</param>
+    /// <param name="sampler">
+    /// Reads the pixels and crops/augments to the input size of the options. A <see cref="PoseSampler"/> must augment as
+    /// <see cref="TrainingOptions.Augmentation"/> says (that is what options.json records), and then the split's photos
+    /// must be on disk.
+    /// </param>
     public Trainer(TrainingOptions options, PoseDataset dataset, DatasetSplit split, Func<PoseModelSpec, PoseNetwork> createNetwork, IPoseSampler sampler)
     {
         options.Validate();
         SplitItems.CheckDisjoint(split);
+        // A catalog backbone's spec checks what the options cannot alone (input sides in multiples of 32, the head's name).
+        _ = SpecFor(options, dataset.Skeleton);
+        if (options.FlipTest && !options.TrainsWithHorizontalFlips)
+            throw new ArgumentException("flip_test is on but the augmentation never flips photos horizontally (horizontal_flip_probability 0): " +
+                                        "a model that never saw a mirror cannot be scored with the flip test. Set flip_test to false, or train with flips.");
+        if (sampler is PoseSampler poseSampler)
+        {
+            if (poseSampler.Options != options.Augmentation)
+                throw new ArgumentException("The sampler augments differently from options.augmentation, which the run folder's options.json would record: " +
+                                            "build the sampler from options.Augmentation, or use new Trainer(options, dataset, split).");
+            var inSplit = split.Train.Concat(split.Val).Concat(split.Test).ToHashSet(StringComparer.Ordinal);
+            DatasetPaths.RequireImageFiles(dataset with { Images = dataset.Images.Where(i => inSplit.Contains(i.Path)).ToList() });
+        }
         this.options = options;
         this.dataset = dataset;
         this.split = split;
         this.createNetwork = createNetwork;
         this.sampler = sampler;
+    }
+
+    private static PoseSampler DefaultSampler(TrainingOptions options, PoseDataset dataset)
+    {
+        options.Validate();
+        return new PoseSampler(dataset, options.InputWidth, options.InputHeight, options.Augmentation);
     }
 
     /// <summary>
@@ -78,6 +110,7 @@ public sealed class Trainer
     {
         var data = SplitItems.From(dataset, split);
         if (data.Train.Count == 0) throw new ArgumentException("The train split holds no labelled animal; there is nothing to learn from.");
+        if (resume) CheckResumable(run);
 
         TorchRuntime.EnsureLoaded();
         var device = TorchRuntime.ResolveDevice(options.Device);
@@ -87,7 +120,7 @@ public sealed class Trainer
         network.to(device);
         using var optimizer = TrainingSession.BuildOptimizer(network, options);
 
-        if (resume) CheckSameRun(run); else StartRun(run);
+        if (!resume) StartRun(run);
         var state = resume && File.Exists(run.LastCheckpoint) ? Checkpoint.Load(run.LastCheckpoint, network, optimizer) : TrainingState.Start;
         run.Log(resume
             ? $"resume after epoch {state.Epoch} of {options.Epochs}"
@@ -96,7 +129,11 @@ public sealed class Trainer
         var session = new TrainingSession(options, network, optimizer, run, data, new PipelineSettings(sampler, network.Spec,
             options.BatchSize, options.Workers, options.Seed, Augment: true), progress, cancellationToken);
         state = session.TrainEpochs(state);
-        return session.Finish(state);
+        var result = session.Finish(state);
+        // The model (model.json + model.weights) is what a finished run is for; the last epoch's weights and optimizer
+        // state only served a resume, which a finished run no longer needs.
+        if (!options.KeepCheckpoints) Checkpoint.SaveState(run.LastCheckpoint, network.Spec, state);
+        return result;
     }
 
     private void StartRun(RunFolder run)
@@ -108,13 +145,18 @@ public sealed class Trainer
         split.Save(run.SplitFile);
     }
 
-    private void CheckSameRun(RunFolder run)
+    private void CheckResumable(RunFolder run)
     {
         if (!File.Exists(run.OptionsFile)) throw new InvalidOperationException($"{run.Path} holds no training run to resume (no options.json).");
         var saved = TrainingOptions.Load(run.OptionsFile);
-        if (saved != options)
+        // keep_checkpoints only decides what is left when the run ends: a resume may change it.
+        if (saved with { KeepCheckpoints = options.KeepCheckpoints } != options)
             throw new InvalidOperationException($"{run.OptionsFile} differs from the options given; a resumed run must use the options it started with (load them with TrainingOptions.Load).");
         if (DatasetSplit.Load(run.SplitFile).ToJson() != split.ToJson())
             throw new InvalidOperationException($"{run.SplitFile} differs from the split given; a resumed run must use the split it started with.");
+        if (File.Exists(run.LastCheckpoint) && Checkpoint.ReadState(run.LastCheckpoint) is { } state && state.IsFinished(options))
+            throw new InvalidOperationException($"{run.Path} is a finished run: it trained {state.Epoch} of {options.Epochs} epochs" +
+                (state.StoppedEarly ? " and stopped early" : "") + $" (best epoch {state.BestEpoch}); there is nothing to resume. " +
+                "Its model is model.json + model.weights and its scores are in metrics.json; to train more, start a new run in another folder.");
     }
 }

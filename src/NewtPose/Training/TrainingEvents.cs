@@ -45,7 +45,7 @@ public sealed record ValidationSummary(int Count, double? MeanPxError, double? R
 /// <summary>What a finished run produced.</summary>
 /// <param name="RunFolder">The run folder (options.json, split.json, metrics, checkpoints, train.log).</param>
 /// <param name="EpochsCompleted">Epochs trained in total (a resumed run counts the earlier ones).</param>
-/// <param name="BestEpoch">Epoch of checkpoints/best.ckpt.</param>
+/// <param name="BestEpoch">Epoch of the kept model (model.json + model.weights).</param>
 /// <param name="BestValidationError">Validation mean pixel error of the best epoch; null without validation.</param>
 /// <param name="StoppedEarly">True when early stopping ended the run.</param>
 /// <param name="FinalSplit">"test", "validation" or "train": which images the final report is computed on.</param>

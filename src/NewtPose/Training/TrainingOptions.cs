@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using NewtPose.Augmentation;
 using NewtPose.Data;
 using NewtPose.IO;
 
@@ -16,8 +18,13 @@ public enum LearningRateScheduleKind
 
 /// <summary>
 /// Everything that decides a training run. The trainer never changes it; it is written to the run folder as options.json
-/// (snake_case), and <see cref="Load"/> reads such a file back (what <c>--config FILE</c> passes).
-/// Defaults follow the fine-tuning lessons in the platform notes: head LR 1e-3, trunk 10× lower, trunk BatchNorm frozen.
+/// (snake_case, every field, the augmentation field by field; docs/options.md), and <see cref="Load(string, TrainingOptions?)"/>
+/// reads such a file back, or a partial one (what <c>--config FILE</c> passes) laid over a starting configuration.
+/// The defaults are the configuration recommended for a lab dataset of ~100–200 photos on a CPU (bench/configs/full.json;
+/// what `newtpose train` uses without --config): the ImageNet ResNet18 with a heatmap head at 192², batch 8, trunk
+/// learning rate 10× below the head's, trunk BatchNorm frozen, the Default augmentation (full-circle rotation and flips:
+/// belly photos come at any angle), 80 epochs on a cosine schedule, the flip test when scoring, no early stopping.
+/// docs/benchmarks-training.md has what it measured.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -25,10 +32,10 @@ public sealed record TrainingOptions
     public string Backbone { get; init; } = "resnet18-imagenet";
     /// <summary>Head name ("heatmap" or "integral"), copied into the model spec.</summary>
     public string Head { get; init; } = "heatmap";
-    public int InputWidth { get; init; } = 256;
-    public int InputHeight { get; init; } = 256;
+    public int InputWidth { get; init; } = 192;
+    public int InputHeight { get; init; } = 192;
     public int BatchSize { get; init; } = 8;
-    public int Epochs { get; init; } = 50;
+    public int Epochs { get; init; } = 80;
     /// <summary>Learning rate of the head (AdamW).</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>Backbone learning rate = <see cref="LearningRate"/> × this (pretrained trunks collapse at the head's rate).</summary>
@@ -43,8 +50,12 @@ public sealed record TrainingOptions
     /// <summary>Step schedule: multiplier applied at each period.</summary>
     public double StepGamma { get; init; } = 0.1;
     public double WeightDecay { get; init; } = 1e-4;
-    /// <summary>Name of the augmentation preset the caller's sampler was built from (recorded, not interpreted here).</summary>
-    public string Augmentation { get; init; } = "default";
+    /// <summary>
+    /// How training samples are cropped and augmented (the record itself, stored field by field in options.json). A
+    /// config file may name a preset instead (<c>"augmentation": "rig"</c>, see <see cref="AugmentationOptions.Preset"/>),
+    /// which is resolved into the record when the file is read.
+    /// </summary>
+    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Default;
     /// <summary>The backbone gets no updates during the first N epochs (the head settles first).</summary>
     public int FreezeBackboneEpochs { get; init; }
     /// <summary>Keep the backbone's BatchNorm running statistics frozen while training (recommended for small data).</summary>
@@ -55,16 +66,26 @@ public sealed record TrainingOptions
     /// <summary>"auto", "cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "auto";
     /// <summary>Stop after this many epochs without a better validation mean pixel error; 0 turns early stopping off.</summary>
-    public int EarlyStoppingPatience { get; init; } = 10;
+    public int EarlyStoppingPatience { get; init; }
     /// <summary>Background threads preparing batches (decode + augment); 0 prepares them on the training thread.</summary>
-    public int Workers { get; init; } = 2;
+    public int Workers { get; init; } = 1;
     /// <summary>
     /// Score validation and the final test with the flip test (each crop's prediction averaged with its mirror's, left/right
-    /// names swapped). Only for models trained with horizontal flips; twice the evaluation compute.
+    /// names swapped). Only for models trained with horizontal flips (the trainer refuses it otherwise); twice the evaluation compute.
     /// </summary>
-    public bool FlipTest { get; init; }
+    public bool FlipTest { get; init; } = true;
     /// <summary>Write checkpoints/last.ckpt after every epoch (needed to resume after a kill); otherwise only at the end.</summary>
     public bool CheckpointEveryEpoch { get; init; } = true;
+    /// <summary>
+    /// Keep checkpoints/last.ckpt (weights and optimizer state) when the run finishes. Off by default: a finished run keeps
+    /// its model (model.json + model.weights) and the training state only, a third of the checkpoint's size.
+    /// Housekeeping only: a resume may change it.
+    /// </summary>
+    public bool KeepCheckpoints { get; init; }
+
+    /// <summary>Whether <see cref="Augmentation"/> ever mirrors a photo left/right (what the flip test relies on).</summary>
+    [JsonIgnore]
+    public bool TrainsWithHorizontalFlips => Augmentation.HorizontalFlipProbability > 0;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate()
@@ -88,40 +109,33 @@ public sealed record TrainingOptions
         Check(Device is not null && (Device == "auto" || Device == "cpu" || Device.StartsWith("cuda", StringComparison.Ordinal)), $"device '{Device}' must be auto, cpu or cuda[:N]");
         Check(EarlyStoppingPatience >= 0, $"early_stopping_patience {EarlyStoppingPatience} must not be negative");
         Check(Workers >= 0 && Workers <= 64, $"workers {Workers} must be in [0, 64]");
+        if (Augmentation is null) problems.Add("augmentation is missing");
+        else
+            try { Augmentation.Validate(); }
+            catch (ArgumentException e) { problems.Add("augmentation: " + e.Message.TrimEnd('.')); }
         if (problems.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join("; ", problems) + ".");
     }
 
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        // A checkpoint taken before any validation stores an infinite best error.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    internal static JsonSerializerOptions Json => TrainingOptionsJson.Options;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Writes the options as snake_case JSON, atomically.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
 
-    /// <summary>Reads options from JSON; missing fields keep their defaults, unknown fields and bad values are errors naming the file.</summary>
-    public static TrainingOptions Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: training options file not found.", path);
-        TrainingOptions? options;
-        try
-        {
-            options = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new DatasetFormatException(path, e.Path is null ? null : $"line {e.LineNumber + 1}, field {e.Path}", e.Message, e);
-        }
-        if (options is null) throw new DatasetFormatException(path, null, "the file holds JSON null, not training options.");
-        try { options.Validate(); }
-        catch (ArgumentException e) { throw new DatasetFormatException(path, null, e.Message, e); }
-        return options;
-    }
+    /// <summary>
+    /// Reads options from a JSON file laid over <paramref name="start"/> (default: <c>new TrainingOptions()</c>, the
+    /// recommended configuration) field by field: a field the file names replaces the start's, a field it leaves out keeps
+    /// the start's (inside "augmentation" too). See <see cref="Layer"/> for the two settings that follow others. Unknown
+    /// fields, bad values and invalid settings are <see cref="DatasetFormatException"/>s naming the file and the field.
+    /// </summary>
+    public static TrainingOptions Load(string path, TrainingOptions? start = null) => TrainingOptionsJson.Load(path, start ?? new TrainingOptions());
+
+    /// <summary>
+    /// <paramref name="overrides"/> (snake_case fields, as in options.json; "augmentation" may be a preset name) laid over
+    /// these options field by field; <paramref name="source"/> names where they came from in errors (a file, "the command line").
+    /// Two settings follow others unless the overrides set them too: a new augmentation that never flips turns the flip test
+    /// off, and fewer epochs than the warm-up shorten the warm-up.
+    /// </summary>
+    public TrainingOptions Layer(JsonObject overrides, string source) => TrainingOptionsJson.Layer(this, overrides, source);
 }

@@ -120,10 +120,10 @@ internal sealed class TrainingSession(
         var written = new List<Checkpointed>();
         if (state.BestEpoch == record.Epoch)
         {
-            Checkpoint.Save(run.BestCheckpoint, network, optimizer, state);
-            // The plain model beside it, so a run folder (even a killed one) loads with PoseModels.Load(run folder).
+            // The best epoch is kept as the plain model (no optimizer state: a resume continues from last.ckpt), so a run
+            // folder, even a killed one, loads with PoseModels.Load(run folder).
             PoseModels.Save(network, run.Path);
-            written.Add(new Checkpointed(record.Epoch, CheckpointKind.Best, run.BestCheckpoint));
+            written.Add(new Checkpointed(record.Epoch, CheckpointKind.Best, run.ModelWeights));
         }
         if (options.CheckpointEveryEpoch || record.Epoch == options.Epochs || state.StoppedEarly)
         {
@@ -142,7 +142,7 @@ internal sealed class TrainingSession(
     /// <summary>Scores the best weights on the test images (else validation, else train) and writes the final metrics.json.</summary>
     public TrainingResult Finish(TrainingState state)
     {
-        if (File.Exists(run.BestCheckpoint)) Checkpoint.LoadWeights(run.BestCheckpoint, network);
+        if (File.Exists(run.ModelWeights)) network.load(run.ModelWeights);
         var (items, name) = data.Test.Count > 0 ? (data.Test, "test") : data.Validation.Count > 0 ? (data.Validation, "validation") : (data.Train, "train");
         var report = Evaluate(items);
         run.WriteMetrics(state.History, RunFolder.FinalJson(report, name, state.BestEpoch, options.FlipTest));

@@ -1,17 +1,13 @@
-using System.CommandLine;
-
 namespace NewtPose.Tests.Cli;
 
-/// <summary>Runs a `newtpose` command in-process with its output captured.</summary>
+/// <summary>Runs a `newtpose` command line in-process, through the same entry point as the tool, with its output captured.</summary>
 internal static class CliRunner
 {
     public static (int Exit, string Out, string Error) Run(params string[] args)
     {
-        var root = new RootCommand();
-        foreach (var command in NewtPose.Cli.CommandCatalog.All()) root.Subcommands.Add(command);
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exit = NewtPose.Cli.CliApp.RunAsync(args, output, error).GetAwaiter().GetResult();
         return (exit, output.ToString(), error.ToString());
     }
 }

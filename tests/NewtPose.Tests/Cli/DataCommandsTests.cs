@@ -40,7 +40,7 @@ public class DataCommandsTests
         Assert.Contains("coco_visibility_3.json", bad.Error);
         Assert.Contains("visibility 3 is outside", bad.Error);
         Assert.Single(bad.Error.Trim().Split('\n'));
-        Assert.Equal(1, CliRunner.Run("inspect", report.OutputPath, "--format", "xml").Exit);
+        Assert.Equal(2, CliRunner.Run("inspect", report.OutputPath, "--format", "xml").Exit); // a wrong command line
     }
 
     [Fact]
@@ -81,7 +81,15 @@ public class DataCommandsTests
         Assert.Equal(0, CliRunner.Run("split", report.OutputPath, "--seed", "5", "--val", "0.4", "--group-by", "individual", "--out", out1).Exit);
         Assert.Equal(0, CliRunner.Run("split", report.OutputPath, "--seed", "5", "--val", "0.4", "--group-by", "individual", "--out", out2).Exit);
         Assert.Equal(File.ReadAllText(out1), File.ReadAllText(out2));
-        var bad = CliRunner.Run("split", report.OutputPath, "--seed", "5", "--val", "1.5", "--out", out1);
+        // An existing split is not overwritten without --force.
+        var again = CliRunner.Run("split", report.OutputPath, "--seed", "6", "--out", out1);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains($"{out1} already exists (a split file); pass --force", again.Error);
+        Assert.Equal(File.ReadAllText(out2), File.ReadAllText(out1));
+        Assert.Equal(0, CliRunner.Run("split", report.OutputPath, "--seed", "6", "--out", out1, "--force").Exit);
+        Assert.NotEqual(File.ReadAllText(out2), File.ReadAllText(out1));
+
+        var bad = CliRunner.Run("split", report.OutputPath, "--seed", "5", "--val", "1.5", "--out", Path.Combine(folder.Path, "s3.json"));
         Assert.Equal(1, bad.Exit);
         Assert.Contains("Fractions", bad.Error);
     }

@@ -58,7 +58,7 @@ public sealed class TrainCommandsTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.Equal(DatasetSplit.Load(splitFile).ToJson(), DatasetSplit.Load(Path.Combine(run, "split.json")).ToJson());
         var options = NewtPose.Training.TrainingOptions.Load(Path.Combine(run, "options.json"));
-        Assert.Equal(("resnet18", 64, 2, 4, "light", 5, 1, false), (options.Backbone, options.InputWidth, options.Epochs, options.BatchSize, options.Augmentation, options.Seed, options.Threads, options.FlipTest));
+        Assert.Equal(("resnet18", 64, 2, 4, NewtPose.Augmentation.AugmentationOptions.Light, 5, 1, false), (options.Backbone, options.InputWidth, options.Epochs, options.BatchSize, options.Augmentation, options.Seed, options.Threads, options.FlipTest));
         Assert.False(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["flip_test"]!.GetValue<bool>());
         Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["epochs"]!.AsArray().Count);
 
@@ -68,20 +68,66 @@ public sealed class TrainCommandsTests : IDisposable
             "--backbone", "resnet18", "--input-size", "64", "--epochs", "1", "--batch", "4", "--augment", "rig", "--threads", "1");
         Assert.True(rig.Exit == 0, rig.Error);
         var rigOptions = NewtPose.Training.TrainingOptions.Load(Path.Combine(rigRun, "options.json"));
-        Assert.Equal(("rig", false), (rigOptions.Augmentation, rigOptions.FlipTest));
+        Assert.Equal((NewtPose.Augmentation.AugmentationOptions.Rig, false), (rigOptions.Augmentation, rigOptions.FlipTest));
 
-        // A finished run resumed has nothing left to train: it re-evaluates the best model and exits 0.
+        // A finished run resumed has nothing left to train: the command says so and changes nothing.
+        var metrics = File.ReadAllText(Path.Combine(run, "metrics.json"));
         var resumed = CliRunner.Run("train", "--data", Fixture, "--out", run, "--resume");
-        Assert.True(resumed.Exit == 0, resumed.Error);
-        Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["epochs"]!.AsArray().Count);
+        Assert.Equal(1, resumed.Exit);
+        Assert.Contains("is a finished run: it trained 2 of 2 epochs", resumed.Error);
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(run, "metrics.json")));
+
+        // Training into it again is refused without --force, and replaces the run with it.
+        var again = CliRunner.Run("train", "--data", Fixture, "--out", run, "--split", splitFile, "--backbone", "resnet18", "--input-size", "64", "--epochs", "1", "--threads", "1");
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("already exists", again.Error);
+        Assert.Contains("--force", again.Error);
+        var forced = CliRunner.Run("train", "--data", Fixture, "--out", run, "--split", splitFile, "--backbone", "resnet18", "--input-size", "64", "--epochs", "1", "--threads", "1", "--force");
+        Assert.True(forced.Exit == 0, forced.Error);
+        Assert.Single(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["epochs"]!.AsArray());
     }
 
     [Fact]
-    public void The_bench_config_files_are_the_configurations_the_commands_use()
+    public void The_bench_config_files_are_the_configurations_the_commands_use_field_by_field()
     {
         string Config(string name) => Path.Combine(AppContext.BaseDirectory, "BenchConfigs", name);
-        Assert.Equal(NewtPose.Training.PoseTraining.Recommended, NewtPose.Training.TrainingOptions.Load(Config("full.json")));
+        Assert.Equal(new NewtPose.Training.TrainingOptions(), NewtPose.Training.PoseTraining.Recommended);
+        Assert.Equal(NewtPose.Training.PoseTraining.Recommended.ToJson() + "\n", File.ReadAllText(Config("full.json")));
+        Assert.Equal(NewtPose.Cli.Commands.DemoCommand.Demo.ToJson() + "\n", File.ReadAllText(Config("demo.json")));
         Assert.Equal(NewtPose.Cli.Commands.DemoCommand.Demo, NewtPose.Training.TrainingOptions.Load(Config("demo.json")));
+    }
+
+    [Fact]
+    public void Dry_run_prints_the_layered_options_and_the_split_and_writes_nothing()
+    {
+        Directory.CreateDirectory(root);
+        var config = Path.Combine(root, "partial.json");
+        File.WriteAllText(config, """{ "epochs": 60, "augmentation": { "vertical_flip_probability": 0 } }""");
+        var run = Path.Combine(root, "dry");
+        var (exit, output, error) = CliRunner.Run("train", "--data", Fixture, "--out", run, "--config", config, "--batch", "4", "--dry-run");
+
+        Assert.True(exit == 0, error);
+        Assert.False(Directory.Exists(run));
+        Assert.Contains("split train 3 / val 3 / test 2 images (grouped by individual)", output);
+        var json = output[output.IndexOf('{')..(output.LastIndexOf('}') + 1)];
+        var options = NewtPose.Training.TrainingOptions.Load(WriteText(Path.Combine(root, "printed.json"), json));
+        // The file overrides the recommended configuration field by field (inside the augmentation too), the flag the file.
+        var expected = new NewtPose.Training.TrainingOptions
+        {
+            Epochs = 60, BatchSize = 4,
+            Augmentation = NewtPose.Augmentation.AugmentationOptions.Default with { VerticalFlipProbability = 0 },
+        };
+        Assert.Equal(expected, options);
+        Assert.Equal((192, true, 0), (options.InputWidth, options.FlipTest, options.EarlyStoppingPatience));
+        Assert.Contains("learning rate head 0.001, trunk 0.0001", output);
+        Assert.Contains("augmentation custom", output);
+        Assert.Contains("flip test on; early stopping off; 2 threads, 1 data worker", output);
+    }
+
+    private static string WriteText(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        return path;
     }
 
     [Fact]
@@ -103,11 +149,15 @@ public sealed class TrainCommandsTests : IDisposable
 
         var flipTest = CliRunner.Run("train", "--data", Fixture, "--out", Path.Combine(root, "run3"), "--augment", "none", "--flip-test", "true", "--epochs", "1");
         Assert.Equal(1, flipTest.Exit);
-        Assert.Contains("flip_test is on but augmentation 'none' never flips", flipTest.Error);
+        Assert.Contains("flip_test is on but the augmentation never flips", flipTest.Error);
         Assert.False(Directory.Exists(Path.Combine(root, "run3")));
 
         var resume = CliRunner.Run("train", "--data", Fixture, "--out", Path.Combine(root, "none"), "--resume");
         Assert.Equal(1, resume.Exit);
         Assert.Contains("no options.json", resume.Error);
+
+        var both = CliRunner.Run("train", "--data", Fixture, "--out", Path.Combine(root, "none"), "--resume", "--force");
+        Assert.Equal(2, both.Exit);
+        Assert.Contains("--resume and --force do not go together", both.Error);
     }
 }

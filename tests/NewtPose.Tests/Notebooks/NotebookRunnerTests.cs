@@ -40,6 +40,71 @@ public class NotebookRunnerTests
             Assert.All(markers, m => Assert.True(html.Contains(m, StringComparison.Ordinal), $"{notebook}: no output contains {m}"));
         }
         if (notebook == "04-train.ipynb") AssertTrainingOutputs(cells);
+        AssertChartsDrawOffline(notebook, cells);
+    }
+
+    /// <summary>
+    /// Charts must draw with no network: the first chart output carries the library's plotly.js, once per notebook, and no
+    /// output asks a CDN for anything.
+    /// </summary>
+    private static void AssertChartsDrawOffline(string notebook, List<JsonElement> cells)
+    {
+        var html = cells.SelectMany(Outputs)
+            .Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out _))
+            .Select(o => Text(o.GetProperty("data").GetProperty("text/html")))
+            .ToList();
+        var header = $"* plotly.js v{NewtPose.Charts.PlotlyScript.Version}";
+        var copies = html.Sum(h => Occurrences(h, header));
+        var charts = html.Count(h => h.Contains("Plotly.newPlot(", StringComparison.Ordinal));
+        Assert.True(charts == 0 ? copies == 0 : copies == 1, $"{notebook}: {charts} chart outputs carry {copies} copies of plotly.js (expected one)");
+        var firstChart = html.FindIndex(h => h.Contains("Plotly.newPlot(", StringComparison.Ordinal));
+        if (firstChart >= 0) Assert.Contains(header, html[firstChart]);
+        // plotly.js itself names a CDN for optional extras (map tiles, MathJax) that NewtPose's charts do not use.
+        var pages = html.Select(h => h.Replace(NewtPose.Charts.PlotlyScript.Source, "", StringComparison.Ordinal));
+        Assert.DoesNotContain(pages, h => h.Contains("cdn.", StringComparison.OrdinalIgnoreCase) || h.Contains("<script src", StringComparison.Ordinal));
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    public static TheoryData<string, string> NotebooksOnOtherFormats()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var format in new[] { "dlc", "yolo" })
+            foreach (var notebook in new[] { "01-explore-data.ipynb", "02-convert-coco.ipynb", "03-augment.ipynb", "04-train.ipynb" })
+                data.Add(notebook, format);
+        return data;
+    }
+
+    /// <summary>
+    /// The notebooks' YOUR DATA line works for a DeepLabCut project and a YOLO data.yaml: the tiny newt fixture converted
+    /// to each (single-animal DeepLabCut has no individuals, so notebook 04 must split by photo), passed through
+    /// NEWTPOSE_DATA, the fallback the YOUR DATA line reads when left at null.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NotebooksOnOtherFormats))]
+    public void Notebook_runs_on_deeplabcut_and_yolo_labels(string notebook, string format)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"newtpose-nb-{format}-{Guid.NewGuid():N}");
+        try
+        {
+            var tiny = NewtPose.Data.PoseData.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "newts-tiny", "annotations.json"));
+            var report = NewtPose.Data.PoseData.Save(tiny, Path.Combine(folder, format), NewtPose.Data.LabelFormatNames.Parse(format));
+            var labels = format == "yolo" ? Path.Combine(report.OutputPath, "data.yaml") : report.OutputPath;
+            var (code, output) = RunRunner(Path.Combine(Root, "notebooks", notebook), Path.Combine(folder, "out"), new() { ["NEWTPOSE_DATA"] = labels });
+            Assert.True(code == 0, $"{notebook} on {format} labels failed:\n{output}");
+            // Each notebook prints where its labels came from: these, not the bundled newts.
+            var executed = File.ReadAllText(Path.Combine(folder, "out", notebook));
+            Assert.Contains(Path.GetFileName(folder), executed);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>
@@ -124,7 +189,7 @@ public class NotebookRunnerTests
     private static string Text(JsonElement value) =>
         value.ValueKind == JsonValueKind.Array ? string.Concat(value.EnumerateArray().Select(v => v.GetString())) : value.GetString() ?? "";
 
-    private static (int Code, string Output) RunRunner(string notebook, string outFolder)
+    private static (int Code, string Output) RunRunner(string notebook, string outFolder, Dictionary<string, string>? environment = null)
     {
         var configuration = typeof(NotebookRunnerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var runner = Path.Combine(Root, "tools", "NotebookRunner", "bin", configuration, "net10.0", "NotebookRunner.dll");
@@ -132,6 +197,8 @@ public class NotebookRunnerTests
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { runner, notebook, "--out", outFolder }) start.ArgumentList.Add(arg);
         start.Environment["NEWTPOSE_QUICK"] = "1";
+        start.Environment.Remove("NEWTPOSE_DATA");
+        foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

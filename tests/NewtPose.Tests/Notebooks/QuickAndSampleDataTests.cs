@@ -16,6 +16,25 @@ public class QuickAndSampleDataTests
     public void Quick_mode_reads_the_usual_spellings(string? value, bool expected) => Assert.Equal(expected, Quick.IsOnFor(value));
 
     [Fact]
+    public void Quick_mode_shrinks_a_training_run_and_keeps_everything_else()
+    {
+        var full = new NewtPose.Training.TrainingOptions { Backbone = "resnet18", Augmentation = NewtPose.Augmentation.AugmentationOptions.Heavy };
+        var quick = Quick.Shrunk(full);
+        Assert.Equal((64, 64, 4, 2), (quick.InputWidth, quick.InputHeight, quick.BatchSize, quick.Epochs));
+        Assert.Equal(full with { InputWidth = 64, InputHeight = 64, BatchSize = 4, Epochs = 2 }, quick);
+        quick.Validate();
+    }
+
+    [Fact]
+    public void A_notebooks_labels_are_its_data_line_else_the_environment_else_the_bundled_newts()
+    {
+        Assert.Equal("/lab/coco.json", SampleData.LabelsPath("/lab/coco.json", "/clone", "/ci/dlc-project"));
+        Assert.Equal("/ci/dlc-project", SampleData.LabelsPath(null, "/clone", "/ci/dlc-project"));
+        Assert.Equal(Path.Combine("/clone", SampleData.BundledNewts), SampleData.LabelsPath(null, "/clone", " "));
+        Assert.Equal(Path.Combine("/clone", SampleData.BundledNewts), SampleData.LabelsPath(null, "/clone", null));
+    }
+
+    [Fact]
     public void Tiny_sample_data_is_a_readable_coco_set_with_every_point_inside_its_image()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"newtpose-tiny-{Guid.NewGuid():N}");

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using NewtPose.Data;
 using NewtPose.Data.Formats.Coco;
 using NewtPose.Synthesis;
@@ -79,10 +78,11 @@ public sealed class NewtSynthesizerTests : IDisposable
     public void Cli_synth_writes_the_dataset_and_rejects_a_bad_size()
     {
         var folder = Path.Combine(_root, "cli");
-        var root = new RootCommand { global::NewtPose.Cli.Commands.SynthCommand.Create() };
-        Assert.Equal(0, root.Parse(["synth", "--out", folder, "--count", "2", "--seed", "9", "--individuals", "1", "--size", "160x120"]).Invoke());
+        Assert.Equal(0, Cli.CliRunner.Run("synth", "--out", folder, "--count", "2", "--seed", "9", "--individuals", "1", "--size", "160x120").Exit);
         Assert.Equal(2, CocoFormat.Read(Path.Combine(folder, "annotations.json")).Images.Count);
-        Assert.Equal(2, root.Parse(["synth", "--out", folder, "--size", "big"]).Invoke());
+        var bad = Cli.CliRunner.Run("synth", "--out", Path.Combine(_root, "cli2"), "--size", "big");
+        Assert.Equal(2, bad.Exit); // a wrong command line
+        Assert.Contains("--size 'big' is not WxH", bad.Error);
     }
 
     private sealed class InlineProgress(Action<SynthProgress> report) : IProgress<SynthProgress>

@@ -23,7 +23,7 @@ public sealed class TrainerTests : IDisposable
     {
         Backbone = "test-only-tiny", Head = "test-only-heatmap", InputWidth = 32, InputHeight = 32, BatchSize = 4, Epochs = 3,
         LearningRate = 1e-2, BackboneLearningRateFactor = 1, WarmupEpochs = 0.5, WeightDecay = 0, Threads = 1, Workers = 2,
-        Device = "cpu", EarlyStoppingPatience = 0, Seed = 7,
+        Device = "cpu", EarlyStoppingPatience = 0, Seed = 7, FlipTest = false,
     };
 
     public void Dispose()
@@ -92,9 +92,11 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(Split().ToJson(), DatasetSplit.Load(run.SplitFile).ToJson());
         Assert.True(File.Exists(run.ModelFile));
         Assert.True(File.Exists(run.ModelWeights));
-        Assert.True(File.Exists(run.BestCheckpoint));
-        Assert.True(File.Exists(run.LastCheckpoint));
-        Assert.Equal(["best.ckpt", "last.ckpt"], Directory.GetFiles(Path.GetDirectoryName(run.LastCheckpoint)!).Select(Path.GetFileName).Order());
+        // The best epoch lives on as the model only; the finished run's checkpoint keeps its training state, not its weights.
+        Assert.Equal(["last.ckpt"], Directory.GetFiles(Path.GetDirectoryName(run.LastCheckpoint)!).Select(Path.GetFileName));
+        Assert.True(new FileInfo(run.LastCheckpoint).Length < new FileInfo(run.ModelWeights).Length,
+            $"last.ckpt {new FileInfo(run.LastCheckpoint).Length} B, model.weights {new FileInfo(run.ModelWeights).Length} B");
+        Assert.Equal(["red", "blue"], Checkpoint.ReadSpec(run.LastCheckpoint).Keypoints);
 
         var csv = File.ReadAllLines(run.MetricsCsv);
         Assert.Equal(RunFolder.CsvHeader, csv[0]);
@@ -111,8 +113,23 @@ public sealed class TrainerTests : IDisposable
 
         Assert.IsType<EpochStarted>(events[0]);
         Assert.Equal(3 * 4, events.OfType<BatchCompleted>().Count());
-        Assert.Contains(events, e => e is Checkpointed { Kind: CheckpointKind.Best });
+        Assert.Contains(events, e => e is Checkpointed { Kind: CheckpointKind.Best } c && c.Path == run.ModelWeights);
         Assert.IsType<Finished>(events[^1]);
+    }
+
+    [Fact]
+    public void Keep_checkpoints_keeps_the_last_epochs_weights_and_optimizer_state()
+    {
+        var kept = NewTrainer(Toy with { KeepCheckpoints = true }).Train(Folder("kept"));
+        var stripped = NewTrainer(Toy).Train(Folder("stripped"));
+        var keptSize = new FileInfo(new RunFolder(kept.RunFolder).LastCheckpoint).Length;
+        var weights = new FileInfo(new RunFolder(kept.RunFolder).ModelWeights).Length;
+        // AdamW keeps two moments per weight: the checkpoint is about three times the model.
+        Assert.True(keptSize > 2.5 * weights, $"last.ckpt {keptSize} B, model.weights {weights} B");
+        var e = Assert.Throws<InvalidDataException>(() =>
+            Checkpoint.LoadWeights(new RunFolder(stripped.RunFolder).LastCheckpoint, new TestOnlyTinyPoseNetwork(Checkpoint.ReadSpec(new RunFolder(stripped.RunFolder).LastCheckpoint))));
+        Assert.Contains("finished run", e.Message);
+        Assert.Contains("model.weights", e.Message);
     }
 
     [Fact]
@@ -130,7 +147,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void A_resumed_run_continues_exactly_as_an_uninterrupted_one()
     {
-        var options = Toy with { FreezeBackboneEpochs = 1 };
+        var options = Toy with { FreezeBackboneEpochs = 1, KeepCheckpoints = true };
         var whole = NewTrainer(options).Train(Folder("whole"));
 
         using var stopAfterTwo = new CancellationTokenSource();
@@ -158,7 +175,7 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void Early_stopping_ends_the_run_keeps_the_best_epoch_and_a_resume_only_evaluates()
+    public void Early_stopping_ends_the_run_keeps_the_best_epoch_and_a_resume_says_it_is_finished()
     {
         var events = new List<TrainingEvent>();
         var options = Toy with { Epochs = 30, EarlyStoppingPatience = 1 };
@@ -172,10 +189,15 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains(events, e => e is Checkpointed { Kind: CheckpointKind.Last } c && c.Epoch == stopped.Epoch);
 
         var resumedEvents = new List<TrainingEvent>();
-        var resumed = NewTrainer(options).Resume(Folder("early"), new SynchronousProgress(resumedEvents.Add));
-        Assert.DoesNotContain(resumedEvents, e => e is EpochStarted);
-        Assert.Equal(result.Final.PerKeypoint, resumed.Final.PerKeypoint);
-        Assert.Equal(result.Final.Overall, resumed.Final.Overall);
+        var finished = Assert.Throws<InvalidOperationException>(() => NewTrainer(options).Resume(Folder("early"), new SynchronousProgress(resumedEvents.Add)));
+        Assert.Contains("is a finished run", finished.Message);
+        Assert.Contains($"it trained {result.EpochsCompleted} of 30 epochs and stopped early (best epoch {result.BestEpoch})", finished.Message);
+        Assert.Empty(resumedEvents);
+
+        // The same with the checkpoint kept, and for a run that trained every epoch: nothing to resume either way.
+        NewTrainer(Toy with { Epochs = 1, KeepCheckpoints = true }).Train(Folder("all-epochs"));
+        var all = Assert.Throws<InvalidOperationException>(() => NewTrainer(Toy with { Epochs = 1, KeepCheckpoints = true }).Resume(Folder("all-epochs")));
+        Assert.Contains("it trained 1 of 1 epochs (best epoch 1)", all.Message);
     }
 
     [Fact]
@@ -211,11 +233,12 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void A_torn_checkpoint_is_reported_with_its_path()
     {
-        var result = NewTrainer(Toy with { Epochs = 1 }).Train(Folder("torn"));
+        var result = NewTrainer(Toy with { Epochs = 1, KeepCheckpoints = true }).Train(Folder("torn"));
         var last = Path.Combine(result.RunFolder, "checkpoints", "last.ckpt");
+        var spec = Checkpoint.ReadSpec(last);
         var bytes = File.ReadAllBytes(last);
         File.WriteAllBytes(last, bytes[..40]);
-        var e = Assert.ThrowsAny<Exception>(() => Checkpoint.LoadWeights(last, new TestOnlyTinyPoseNetwork(Checkpoint.ReadSpec(Path.Combine(result.RunFolder, "checkpoints", "best.ckpt")))));
+        var e = Assert.ThrowsAny<Exception>(() => Checkpoint.LoadWeights(last, new TestOnlyTinyPoseNetwork(spec)));
         Assert.Contains("last.ckpt", e.Message);
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using NewtPose.Augmentation;
 using NewtPose.Data;
 using NewtPose.Training;
 
@@ -44,5 +46,76 @@ public sealed class TrainingOptionsTests : IDisposable
         Assert.Contains("bad.json", invalid.Message);
         Assert.Contains("epochs 0", invalid.Message);
         Assert.Contains("device 'tpu'", invalid.Message);
+    }
+
+    private string Write(string name, string json)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void The_defaults_are_the_recommended_configuration()
+    {
+        var o = new TrainingOptions();
+        Assert.Equal(PoseTraining.Recommended, o);
+        Assert.Equal((192, 192, 80, 0, true, 1), (o.InputWidth, o.InputHeight, o.Epochs, o.EarlyStoppingPatience, o.FlipTest, o.Workers));
+        Assert.Equal(AugmentationOptions.Default, o.Augmentation);
+    }
+
+    [Fact]
+    public void A_partial_file_overrides_the_start_field_by_field()
+    {
+        var path = Write("partial.json", """{ "epochs": 60, "augmentation": { "max_rotation_degrees": 45 } }""");
+        Assert.Equal(new TrainingOptions { Epochs = 60, Augmentation = AugmentationOptions.Default with { MaxRotationDegrees = 45 } }, TrainingOptions.Load(path));
+        var start = new TrainingOptions { InputWidth = 64, InputHeight = 64, Seed = 3 };
+        Assert.Equal(start with { Epochs = 60, Augmentation = AugmentationOptions.Default with { MaxRotationDegrees = 45 } }, TrainingOptions.Load(path, start));
+    }
+
+    [Fact]
+    public void The_augmentation_is_saved_field_by_field_and_a_preset_name_is_resolved_at_load()
+    {
+        var path = Path.Combine(folder, "options.json");
+        new TrainingOptions { Augmentation = AugmentationOptions.Heavy }.Save(path);
+        var saved = JsonNode.Parse(File.ReadAllText(path))!["augmentation"]!.AsObject();
+        Assert.Equal(AugmentationOptions.Heavy.MaxOcclusions, (int)saved["max_occlusions"]!);
+        Assert.Equal(0.5, (double)saved["horizontal_flip_probability"]!);
+
+        var rig = TrainingOptions.Load(Write("rig.json", """{ "augmentation": "rig" }"""));
+        Assert.Equal(AugmentationOptions.Rig, rig.Augmentation);
+        Assert.False(rig.FlipTest); // a preset without flips turns the flip test off unless the file sets it
+        var forced = TrainingOptions.Load(Write("light.json", """{ "augmentation": "light", "flip_test": false }"""));
+        Assert.Equal((AugmentationOptions.Light, false), (forced.Augmentation, forced.FlipTest));
+
+        var unknown = Assert.Throws<DatasetFormatException>(() => TrainingOptions.Load(Write("fancy.json", """{ "augmentation": "fancy" }""")));
+        Assert.Contains("fancy.json: augmentation: Unknown augmentation preset 'fancy'", unknown.Message);
+        var bad = Assert.Throws<DatasetFormatException>(() => TrainingOptions.Load(Write("badaug.json", """{ "augmentation": { "blur_probability": 2 } }""")));
+        Assert.Contains("BlurProbability = 2 must be a probability", bad.Message);
+    }
+
+    [Fact]
+    public void An_options_json_written_before_the_augmentation_record_still_loads()
+    {
+        // A run folder's options.json as the trainer wrote it when the augmentation was recorded by preset name.
+        var old = Write("old.json", """
+            {
+              "backbone": "resnet18-imagenet", "head": "heatmap", "input_width": 128, "input_height": 128, "batch_size": 8,
+              "epochs": 40, "learning_rate": 0.001, "backbone_learning_rate_factor": 0.1, "schedule": "cosine", "warmup_epochs": 1,
+              "min_learning_rate_factor": 0.01, "step_every_epochs": 20, "step_gamma": 0.1, "weight_decay": 0.0001,
+              "augmentation": "default", "freeze_backbone_epochs": 0, "freeze_backbone_normalization": true, "seed": 42,
+              "threads": 2, "device": "auto", "early_stopping_patience": 0, "workers": 1, "flip_test": true, "checkpoint_every_epoch": true
+            }
+            """);
+        Assert.Equal(new TrainingOptions { InputWidth = 128, InputHeight = 128, Epochs = 40 }, TrainingOptions.Load(old));
+    }
+
+    [Fact]
+    public void Fewer_epochs_than_the_warm_up_shorten_it()
+    {
+        var o = new TrainingOptions { WarmupEpochs = 3 }.Layer(new JsonObject { ["epochs"] = 2 }, "test");
+        Assert.Equal((2, 2.0), (o.Epochs, o.WarmupEpochs));
+        var e = Assert.Throws<DatasetFormatException>(() => new TrainingOptions().Layer(new JsonObject { ["epochs"] = 2, ["warmup_epochs"] = 3 }, "the command line"));
+        Assert.Contains("the command line: Invalid training options: warmup_epochs 3 must be in [0, epochs]", e.Message);
     }
 }

@@ -75,7 +75,7 @@ public sealed record DatasetSplit
         }
         catch (JsonException e)
         {
-            throw new DatasetFormatException(path, $"line {(e.LineNumber ?? 0) + 1}", $"not a split file: {e.Message}");
+            throw new DatasetFormatException(path, JsonErrors.Location(e) ?? JsonErrors.Field(e), $"not a split file: {JsonErrors.Problem(e)}");
         }
     }
 

@@ -44,7 +44,7 @@ public static class CocoFormat
         }
         catch (JsonException e)
         {
-            throw new DatasetFormatException(path, $"line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}", $"invalid JSON: {e.Message}");
+            throw new DatasetFormatException(path, JsonErrors.Location(e), $"invalid JSON: {JsonErrors.Problem(e)}");
         }
         using (document) return new Reader(path, category).Read(document.RootElement);
     }

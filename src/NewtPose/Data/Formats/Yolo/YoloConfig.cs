@@ -27,10 +27,10 @@ internal sealed class YoloConfig
         {
             throw new DatasetFormatException(file, $"line {e.Start.Line}, column {e.Start.Column}", $"invalid YAML: {e.Message}");
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            // YamlDotNet's scanner throws this for some unterminated flow collections.
-            throw new DatasetFormatException(file, null, $"invalid YAML: {e.Message}");
+            // YamlDotNet's scanner throws this, without a position, for some unterminated flow collections.
+            throw new DatasetFormatException(file, EndOfValidYaml(file), "invalid YAML: a [ or { is not closed before this point.");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
             throw new DatasetFormatException(file, null, "expected a YAML mapping (train, val, kpt_shape, ...).");
@@ -116,6 +116,22 @@ internal sealed class YoloConfig
     }
 
     private bool Exists(string relative) => Directory.Exists(Path.Combine(Root, relative)) || System.IO.File.Exists(Path.Combine(Root, relative));
+
+    /// <summary>Where the scanner stopped understanding the file: the end of the last token it read ("line L, column C", 1-based).</summary>
+    private static string? EndOfValidYaml(string file)
+    {
+        using var reader = new StreamReader(file);
+        var scanner = new Scanner(reader);
+        Mark? end = null;
+        try
+        {
+            while (scanner.MoveNext()) end = scanner.Current?.End;
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+        }
+        return end is { } m ? $"line {m.Line}, column {m.Column}" : null;
+    }
 
     private static List<int>? Integers(YamlNode? node, string file, string key)
     {

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using NewtPose.Data;
+
+namespace NewtPose.Cli;
+
+/// <summary>
+/// Options shared by several commands, and value parsers whose errors say what was expected
+/// ("--epochs: 'ten' is not a whole number") instead of naming a .NET type.
+/// </summary>
+internal static class CliOptions
+{
+    /// <summary>The one overwrite policy: a command that writes refuses an existing output unless given --force.</summary>
+    public static Option<bool> Force(string what) => new("--force") { Description = $"Overwrite {what} if it exists (without it, an existing output is refused)." };
+
+    public static Option<int?> WholeNumber(string name, string description) =>
+        new(name) { Description = description, CustomParser = r => Parse<int>(r, name, "a whole number", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null) };
+
+    public static Option<int> WholeNumber(string name, string description, int fallback) =>
+        new(name)
+        {
+            Description = description, DefaultValueFactory = _ => fallback,
+            CustomParser = r => Parse<int>(r, name, "a whole number", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null) ?? fallback,
+        };
+
+    public static Option<double> Number(string name, string description, double fallback) =>
+        new(name)
+        {
+            Description = description, DefaultValueFactory = _ => fallback,
+            CustomParser = r => Parse<double>(r, name, "a number (e.g. 0.15)", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null) ?? fallback,
+        };
+
+    /// <summary>
+    /// true or false, as a string option: System.CommandLine hands a bool option only the tokens "true" and "false", so
+    /// "--flip-test yes" would otherwise fail as an unknown argument instead of saying what is expected.
+    /// </summary>
+    public static Option<string?> TrueFalse(string name, string description) =>
+        new(name)
+        {
+            Description = description,
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (bool.TryParse(text, out var value)) return value ? "true" : "false";
+                r.AddError($"{name}: '{text}' is not true or false");
+                return null;
+            },
+        };
+
+    /// <summary>The value of a <see cref="TrueFalse"/> option, null when it was not given.</summary>
+    public static bool? GetBool(this ParseResult parse, Option<string?> option) => parse.GetValue(option) is { } text ? bool.Parse(text) : null;
+
+    /// <summary>--format coco|dlc|yolo, checked while parsing.</summary>
+    public static Option<LabelFormat?> Format(string description) =>
+        new("--format") { Description = description, CustomParser = r => ParseFormat(r, "--format") };
+
+    public static LabelFormat? ParseFormat(ArgumentResult result, string name)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        try { return LabelFormatNames.Parse(text); }
+        catch (ArgumentException e) { result.AddError($"{name}: {e.Message}"); return null; }
+    }
+
+    private static T? Parse<T>(ArgumentResult result, string name, string expected, Func<string, T?> parse) where T : struct
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (parse(text) is { } value) return value;
+        result.AddError($"{name}: '{text}' is not {expected}");
+        return null;
+    }
+}
