@@ -67,21 +67,25 @@ var images = ImagesOf(splitName);
 Console.WriteLine($"run: {run} ({card.Spec.Backbone}, {card.Spec.InputWidth}², whole-photo probability in training {card.Locator.WholePhotoProbability}); " +
                   $"data: {data}, {splitName} split, {images.Count} photos; flip test {(flipTest ? "on" : "off")}; {threads} threads");
 
-var rows = new List<(string Name, EvaluationReport Report)>();
+var rows = new List<(string Name, EvaluationReport Report, double Relative)>();
 using (var engine = PoseEngine.Open(run, new EngineOptions { FlipTest = flipTest }))
-    rows.Add(("label crops (crop around the labels)", Score(image => engine.PredictInBox(dataset.FullPath(image), LabelBox(image)))));
+{
+    var (report, relative) = Score(image => engine.PredictInBox(dataset.FullPath(image), LabelBox(image)));
+    rows.Add(("label crops (crop around the labels)", report, relative));
+}
 foreach (var p in passes)
 {
     using var engine = PoseEngine.Open(run, new EngineOptions { FlipTest = flipTest, RefinePasses = p });
-    rows.Add(($"found by the model, {p} refine pass{(p == 1 ? "" : "es")}", Score(image => engine.Predict(dataset.FullPath(image)))));
+    var (report, relative) = Score(image => engine.Predict(dataset.FullPath(image)));
+    rows.Add(($"found by the model, {p} refine pass{(p == 1 ? "" : "es")}", report, relative));
 }
 var reference = rows[0].Report.Overall.MeanPxError!.Value;
-Console.WriteLine("| crop | points | mean px | RMSE px | median px | PCK@0.05 | PCK@0.1 | vs label crops |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|");
-foreach (var (name, report) in rows)
+Console.WriteLine("| crop | points | mean px | RMSE px | median px | mean / animal size | PCK@0.05 | PCK@0.1 | mean vs label crops |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+foreach (var (name, report, relative) in rows)
 {
     var o = report.Overall;
-    Console.WriteLine($"| {name} | {o.Count} | {o.MeanPxError:F2} | {o.RmsePx:F2} | {o.MedianPxError:F2} | {o.Pck005:P1} | {o.Pck01:P1} | {(o.MeanPxError!.Value / reference - 1):+0.0%;-0.0%} |");
+    Console.WriteLine($"| {name} | {o.Count} | {o.MeanPxError:F2} | {o.RmsePx:F2} | {o.MedianPxError:F2} | {relative:P2} | {o.Pck005:P1} | {o.Pck01:P1} | {(o.MeanPxError!.Value / reference - 1):+0.0%;-0.0%} |");
 }
 return 0;
 
@@ -104,5 +108,12 @@ static PoseInstance Animal(LabeledImage image) => image.Instances.First(i => i.L
 
 static BoundingBox LabelBox(LabeledImage image) => Animal(image).Box ?? BoundingBox.AroundLabeled(Animal(image).Keypoints)!.Value;
 
-EvaluationReport Score(Func<LabeledImage, PhotoPrediction> predict) =>
-    KeypointMetrics.Evaluate(card.Keypoints, images.Select(image => new EvaluationCase(Animal(image).Keypoints, predict(image).Keypoints, Animal(image).Box)).ToArray());
+// The report, and the mean point error as a fraction of the animal's size (the PCK normaliser: the longer side of its box),
+// which compares photos of different resolutions.
+(EvaluationReport, double) Score(Func<LabeledImage, PhotoPrediction> predict)
+{
+    var cases = images.Select(image => new EvaluationCase(Animal(image).Keypoints, predict(image).Keypoints, Animal(image).Box)).ToArray();
+    var relative = cases.SelectMany(c => c.Truth.Select((t, k) => (t, p: c.Prediction[k]))
+        .Where(x => x.t.IsLabeled).Select(x => Math.Sqrt(Math.Pow(x.p.X - x.t.X, 2) + Math.Pow(x.p.Y - x.t.Y, 2)) / KeypointMetrics.InstanceSize(c.Truth, c.Box))).Average();
+    return (KeypointMetrics.Evaluate(card.Keypoints, cases), relative);
+}
