@@ -78,7 +78,14 @@ public sealed class PoseSampler : IPoseSampler
     /// The network input for inference: the box (with the crop margin) or, when null, the whole photo, letterboxed
     /// without augmentation — the validation code path. <see cref="PoseSample.ToSource"/> maps predictions back.
     /// </summary>
-    public PoseSample Crop(ScaledImage image, BoundingBox? box) => Build(image, [], Options.Crop.CropFor(PhotoSize(image), box), new Random(0), augment: false);
+    public PoseSample Crop(ScaledImage image, BoundingBox? box) => Crop(image, PhotoSize(image), box);
+
+    /// <summary>
+    /// The same, for a photo whose full-resolution upright size is known (a reduced JPEG decode rounds its size up, so
+    /// the size derived from it can be a few pixels larger than the photo).
+    /// </summary>
+    public PoseSample Crop(ScaledImage image, (double Width, double Height) photo, BoundingBox? box) =>
+        Build(image, [], Options.Crop.CropFor(photo, box), new Random(0), augment: false);
 
     public PoseSample Crop(RgbImage image, BoundingBox? box) => Crop(ScaledImage.FullSize(image), box);
 

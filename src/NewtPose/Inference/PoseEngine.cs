@@ -132,11 +132,11 @@ public sealed class PoseEngine : IDisposable
     /// <summary>One network pass over the readable jobs: crop each around its box (null: whole photo), run, decode, map back.</summary>
     private void Pass(IReadOnlyList<Job> jobs, bool final, CancellationToken cancellationToken)
     {
-        var live = jobs.Where(j => j.Failure is null).ToArray();
-        if (live.Length == 0) return;
         cancellationToken.ThrowIfCancellationRequested();
-        var samples = new PoseSample[live.Length];
-        for (var i = 0; i < live.Length; i++) samples[i] = live[i].Crop(_sampler, Model.Crop);
+        var cropped = jobs.Where(j => j.Failure is null).Select(j => (Job: j, Sample: j.Crop(_sampler, Model.Crop))).Where(c => c.Sample is not null).ToArray();
+        if (cropped.Length == 0) return;
+        var live = cropped.Select(c => c.Job).ToArray();
+        var samples = cropped.Select(c => c.Sample!).ToArray();
         var (width, height) = (Model.Spec.InputWidth, Model.Spec.InputHeight);
         var plane = 3 * width * height;
         var pixels = new float[live.Length * plane];
@@ -208,19 +208,33 @@ public sealed class PoseEngine : IDisposable
                 (Width, Height) = ImageLoader.ReadSize(Path);
                 _image = ImageLoader.LoadScaled(Path, sampler.Fit(crop.CropFor((Width, Height), Box)), requireComplete: true);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception e) when (IsUnreadable(e))
             {
                 Failure = e;
             }
         }
 
-        /// <summary>The network input around <see cref="Box"/>, decoding the photo finer first when the crop needs more detail than it has.</summary>
-        public PoseSample Crop(PoseSampler sampler, CropPolicy crop)
+        /// <summary>
+        /// The network input around <see cref="Box"/>, decoding the photo finer first when the crop needs more detail than
+        /// it has; null (and the job failed) when that decode fails, e.g. the file changed since the first read.
+        /// </summary>
+        public PoseSample? Crop(PoseSampler sampler, CropPolicy crop)
         {
-            var needed = sampler.Fit(crop.CropFor((Width, Height), Box));
-            if (_image!.Scale < Math.Min(1.0, needed) * 0.999) _image = ImageLoader.LoadScaled(Path, needed, requireComplete: true);
-            return sampler.Crop(_image, Box);
+            try
+            {
+                var needed = sampler.Fit(crop.CropFor((Width, Height), Box));
+                if (_image!.Scale < Math.Min(1.0, needed) * 0.999) _image = ImageLoader.LoadScaled(Path, needed, requireComplete: true);
+                return sampler.Crop(_image, (Width, Height), Box);
+            }
+            catch (Exception e) when (IsUnreadable(e))
+            {
+                Failure = e;
+                Points = null;
+                return null;
+            }
         }
+
+        private static bool IsUnreadable(Exception e) => e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException;
 
         public void Finish(BoundingBox found)
         {
