@@ -26,15 +26,25 @@ internal static class SynthCommand
                 catch (ArgumentException e) { r.AddError(e.Message); return default; }
             },
         };
+        var fillOption = new Option<(float Min, float Max)>("--fill")
+        {
+            Description = "Span of the animal along the frame's tighter side, MIN:MAX (default 0.42:0.78; 0.15:0.6 for a small newt in a large photo).",
+            DefaultValueFactory = _ => (NewtSceneSampler.DefaultMinFill, NewtSceneSampler.DefaultMaxFill),
+            CustomParser = r =>
+            {
+                try { return ParseFill(r.Tokens[0].Value); }
+                catch (ArgumentException e) { r.AddError(e.Message); return default; }
+            },
+        };
         var gridOption = new Option<string?>("--grid") { Description = "Also write a JPEG contact sheet of the first 12 photos with keypoints and skeleton drawn." };
         var force = CliOptions.Force("the output folder's files");
         var command = new Command("synth", "Generate synthetic belly photos of newts with exact keypoints (COCO).");
-        foreach (var o in new Option[] { outOption, countOption, seedOption, individualsOption, sizeOption, gridOption, force }) command.Options.Add(o);
+        foreach (var o in new Option[] { outOption, countOption, seedOption, individualsOption, sizeOption, fillOption, gridOption, force }) command.Options.Add(o);
         command.SetAction(parse => CommandRunner.Run(parse, (stdout, _) =>
         {
             var (width, height) = parse.GetValue(sizeOption);
             var options = new SynthOptions(parse.GetValue(outOption)!, parse.GetValue(countOption), parse.GetValue(seedOption),
-                parse.GetValue(individualsOption), width, height);
+                parse.GetValue(individualsOption), width, height) { MinFill = parse.GetValue(fillOption).Min, MaxFill = parse.GetValue(fillOption).Max };
             options.Validate();
             CommandRunner.RefuseExisting(options.OutputFolder, parse.GetValue(force), "a folder that is not empty");
             if (parse.GetValue(gridOption) is { } sheetPath) CommandRunner.RefuseExisting(sheetPath, parse.GetValue(force), "the contact sheet");
@@ -65,6 +75,14 @@ internal static class SynthCommand
         var parts = text.ToLowerInvariant().Split('x');
         if (parts.Length == 2 && int.TryParse(parts[0], out var w) && int.TryParse(parts[1], out var h)) return (w, h);
         throw new ArgumentException($"--size '{text}' is not WxH (e.g. 1600x1200).");
+    }
+
+    internal static (float Min, float Max) ParseFill(string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length == 2 && float.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var min)
+            && float.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var max)) return (min, max);
+        throw new ArgumentException($"--fill '{text}' is not MIN:MAX (e.g. 0.15:0.6).");
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to a thread pool and could arrive after the end).</summary>
