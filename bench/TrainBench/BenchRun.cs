@@ -12,7 +12,8 @@ internal sealed record BenchResult(
     double WallSeconds, bool StoppedByWallBudget, TrainingResult? Result, string RunFolder, FinalEvaluation? Final);
 
 /// <summary>The best epoch's weights scored on one side of the split (test, else validation).</summary>
-internal sealed record FinalEvaluation(string Split, int BestEpoch, EvaluationReport Report);
+/// <param name="Crop">How the animal was cropped (<see cref="EvaluationCrops"/>): the found-crop figure is the one to report.</param>
+internal sealed record FinalEvaluation(string Split, int BestEpoch, EvaluationReport Report, string Crop);
 
 /// <summary>Runs the library's <see cref="Trainer"/> once, with a wall-clock cap on top of the epoch count.</summary>
 internal static class BenchRun
@@ -29,7 +30,7 @@ internal static class BenchRun
             loads.Add(LoadAverage.OneMinute());
             var v = c.Record.Validation;
             Console.Error.WriteLine($"  [{label}] epoch {c.Record.Epoch}/{options.Epochs} loss {c.Record.TrainLoss:G4} " +
-                (v is null ? "" : $"val mean {v.MeanPxError:F2} px pck@0.05 {v.Pck005:P1} ") +
+                (v is null ? "" : $"val (label crops) {MetricColumns.Summary(v)} ") +
                 $"{c.Record.ImagesPerSecond:F1} img/s {c.Record.Seconds:F0} s load {loads[^1]:F2}");
         });
         var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, augmentation);
@@ -49,7 +50,7 @@ internal static class BenchRun
         }
         var seconds = watch.Elapsed.TotalSeconds;
         // A run cut by the wall cap has no final report from the trainer: score its saved best weights the same way.
-        var final = result is not null ? new FinalEvaluation(result.FinalSplit, result.BestEpoch, result.Final)
+        var final = result is not null ? new FinalEvaluation(result.FinalSplit, result.BestEpoch, result.Final, EvaluationCrops.Label)
             : File.Exists(Path.Combine(runFolder, "model.json")) ? EvaluateBest(dataset, split, runFolder, sampler, Milestones.Best(epochs)?.Epoch ?? 0, options.FlipTest) : null;
         return new BenchResult(label, options, epochs, loads, seconds, stopped, result, runFolder, final);
     }
@@ -67,7 +68,7 @@ internal static class BenchRun
         var samples = items.Select(x => sampler.Sample(x.Image, x.Instance, new Random(0), augment: false)).ToArray();
         var predictions = PosePredictor.Predict(model, samples, flipTest: flipTest);
         var cases = items.Select((x, i) => new EvaluationCase(x.Instance.Keypoints, predictions[i].Keypoints, x.Instance.Box)).ToArray();
-        return new FinalEvaluation(name, bestEpoch, KeypointMetrics.Evaluate(model.Spec.Keypoints, cases));
+        return new FinalEvaluation(name, bestEpoch, KeypointMetrics.Evaluate(model.Spec.Keypoints, cases), EvaluationCrops.Label);
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>

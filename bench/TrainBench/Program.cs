@@ -10,6 +10,7 @@ using System.Globalization;
 using NewtPose.Augmentation;
 using NewtPose.Data;
 using NewtPose.Data.Splits;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -101,9 +102,7 @@ switch (bench.Mode)
         foreach (var flipTest in new[] { false, true })
         {
             var final = BenchRun.EvaluateBest(dataset, split, run, sampler, bestEpoch: 0, flipTest);
-            var o = final.Report.Overall;
-            Console.WriteLine($"{run}: {final.Split} split, flip test {(flipTest ? "on " : "off")}, {o.Count} points: mean {o.MeanPxError:F2} px, RMSE {o.RmsePx:F2} px, " +
-                $"median {o.MedianPxError:F2} px, PCK@0.05 {o.Pck005:P1}, PCK@0.1 {o.Pck01:P1}");
+            Console.WriteLine($"{run}: {final.Split} split, flip test {(flipTest ? "on " : "off")}: {MetricColumns.Summary(final.Report.Overall)}");
         }
         break;
     }

@@ -3,6 +3,7 @@ using NewtPose.Augmentation;
 using NewtPose.Cli.Progress;
 using NewtPose.Data;
 using NewtPose.Data.Splits;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 namespace NewtPose.Cli.Commands;
@@ -104,7 +105,7 @@ internal static class TrainCommand
             var report = RunReport.Write(runFolder, dataset, result);
             stdout.WriteLine();
             stdout.WriteLine($"{result.FinalSplit} split, best epoch {result.BestEpoch} of {result.EpochsCompleted}, {watch.Elapsed.TotalMinutes:F1} min:");
-            stdout.Write(MetricsTable.Format(result.Final));
+            stdout.WriteLine(EvaluationTable.Of(result.Final, labelCrops: result.FinalLabelCrops).ToString());
             stdout.WriteLine($"model: {runFolder} (PoseModels.Load), metrics: {Path.Combine(runFolder, "metrics.json")}, report: {report}");
             return 0;
         }

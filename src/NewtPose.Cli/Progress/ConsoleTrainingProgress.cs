@@ -1,4 +1,5 @@
 using System.Globalization;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 namespace NewtPose.Cli.Progress;
@@ -36,22 +37,19 @@ public sealed class ConsoleTrainingProgress(TextWriter output, bool interactive)
                     $"early stop at epoch {s.Epoch}: no better validation error since epoch {s.BestEpoch} ({s.BestValidationError:F2} px)"));
                 break;
             case Finished f:
-                var o = f.Result.Final.Overall;
+                var labelCrops = f.Result.FinalLabelCrops is { } l ? $"; {EvaluationCrops.Label}: {MetricColumns.Summary(l.Overall)}" : "";
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"done: best epoch {f.Result.BestEpoch}; {f.Result.FinalSplit} mean error {Px(o.MeanPxError)}, RMSE {Px(o.RmsePx)}, PCK@0.05 {Percent(o.Pck005)} over {o.Count} points; run folder {f.Result.RunFolder}"));
+                    $"done: best epoch {f.Result.BestEpoch}; {f.Result.FinalSplit} split, animal found by the model: {MetricColumns.Summary(f.Result.Final.Overall)}{labelCrops}; run folder {f.Result.RunFolder}"));
                 break;
         }
     }
 
-    /// <summary>One line per epoch, e.g. "epoch 3/50 loss 0.0123 lr 0.00098 | val 4.21 px, PCK@0.05 81.0% | 12.3 img/s, 40.1 s".</summary>
+    /// <summary>One line per epoch, e.g. "epoch 3 loss 0.0123 lr 0.00098 | val (label crops) mean px 4.21, … | 12.3 img/s, 40.1 s".</summary>
     public static string EpochLine(EpochRecord r)
     {
         var v = r.Validation;
-        var validation = v is null ? "" : $" | val {Px(v.MeanPxError)}, PCK@0.05 {Percent(v.Pck005)}";
+        var validation = v is null ? "" : $" | val (label crops) {MetricColumns.Summary(v)}";
         return string.Create(CultureInfo.InvariantCulture,
             $"epoch {r.Epoch} loss {r.TrainLoss:G4} lr {r.LearningRate:G3}{validation} | {r.ImagesPerSecond:F1} img/s, {r.Seconds:F1} s");
     }
-
-    private static string Px(double? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) + " px" : "n/a";
-    private static string Percent(double? value) => value is { } v ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
 }

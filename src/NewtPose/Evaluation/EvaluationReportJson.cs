@@ -5,25 +5,35 @@ using NewtPose.IO;
 namespace NewtPose.Evaluation;
 
 /// <summary>
-/// Writes an <see cref="EvaluationReport"/> as flat snake_case JSON: the overall figures at the top level
-/// (<c>mean_px_error</c>, <c>rmse_px</c>, <c>median_px_error</c>, <c>pck_0_05</c>, <c>pck_0_1</c>, <c>pck_0_2</c>,
-/// <c>count</c>, <c>pck_count</c>, <c>instances</c>) and <c>per_keypoint</c>: a list of the same fields plus <c>name</c>.
-/// Missing values are JSON null.
+/// Writes an <see cref="EvaluationReport"/> as flat snake_case JSON: every figure of <see cref="MetricColumns.All"/> at
+/// the top level (<c>count</c>, <c>mean_px_error</c>, <c>rmse_px</c>, <c>pck_0_05</c>, …, <c>oks_ap</c>, <c>oks_ar</c>),
+/// <c>instances</c> and <c>missed_instances</c>, the settings the figures depend on (<c>confidence_cutoff</c>,
+/// <c>pck_normalizer</c>, <c>oks_area</c>, <c>oks_sigma_source</c>), and <c>per_keypoint</c>: a list of the same figures
+/// plus <c>name</c> and <c>oks_sigma</c>. Missing values are JSON null, never NaN.
 /// </summary>
 public static class EvaluationReportJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>What the OKS area is, as the JSON and the reports state it.</summary>
+    public const string OksAreaRule = "labelled box width x height, else the box around the labelled points";
+
     /// <summary>The report as a JSON object, for callers that add fields (e.g. the split or the epochs).</summary>
     public static JsonObject ToJsonObject(EvaluationReport report)
     {
-        var root = new JsonObject { ["instances"] = report.Instances };
-        AddStatistics(root, report.Overall);
+        var root = new JsonObject { ["instances"] = report.Instances, ["missed_instances"] = report.MissedInstances };
+        MetricColumns.AddTo(root, report.Overall);
+        root["confidence_cutoff"] = report.Settings.ConfidenceCutoff;
+        root["pck_normalizer"] = report.Settings.Normalizer.Description;
+        root["oks_area"] = OksAreaRule;
+        root["oks_sigma_source"] = report.Sigmas?.Source;
         var perKeypoint = new JsonArray();
-        foreach (var keypoint in report.PerKeypoint)
+        for (var j = 0; j < report.PerKeypoint.Count; j++)
         {
+            var keypoint = report.PerKeypoint[j];
             var entry = new JsonObject { ["name"] = keypoint.Name };
-            AddStatistics(entry, keypoint.Statistics);
+            MetricColumns.AddTo(entry, keypoint.Statistics);
+            entry["oks_sigma"] = report.Sigmas is { } s && j < s.Values.Count ? s.Values[j] : null;
             perKeypoint.Add(entry);
         }
         root["per_keypoint"] = perKeypoint;
@@ -34,16 +44,4 @@ public static class EvaluationReportJson
 
     /// <summary>Writes the report atomically.</summary>
     public static void Save(EvaluationReport report, string path) => AtomicFile.WriteAllText(path, ToJson(report) + "\n");
-
-    private static void AddStatistics(JsonObject target, PointStatistics s)
-    {
-        target["count"] = s.Count;
-        target["mean_px_error"] = s.MeanPxError;
-        target["rmse_px"] = s.RmsePx;
-        target["median_px_error"] = s.MedianPxError;
-        target["pck_count"] = s.PckCount;
-        target["pck_0_05"] = s.Pck005;
-        target["pck_0_1"] = s.Pck01;
-        target["pck_0_2"] = s.Pck02;
-    }
 }

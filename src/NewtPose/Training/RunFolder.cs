@@ -32,32 +32,51 @@ public sealed class RunFolder
 
     private string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
-    /// <summary>Columns of metrics.csv; wall times are left out so the same seed and threads give the same file.</summary>
-    public const string CsvHeader = "epoch,train_loss,lr,backbone_lr,val_count,val_mean_px_error,val_rmse_px,val_pck_0_05,val_pck_0_1,val_pck_0_2";
+    /// <summary>
+    /// Columns of metrics.csv: the epoch, its loss and rates, then every figure of <see cref="MetricColumns.All"/> on the
+    /// validation animals cropped around their own labels (prefix <c>val_label_crops_</c>: the fast per-epoch figure, not
+    /// the found-crop one). Wall times are left out so the same seed and threads give the same file.
+    /// </summary>
+    public static string CsvHeader { get; } = "epoch,train_loss,lr,backbone_lr," + string.Join(',', MetricColumns.All.Select(c => ValidationCsvPrefix + c.Key));
+
+    public const string ValidationCsvPrefix = "val_label_crops_";
+
+    /// <summary>What the per-epoch validation figures are, as metrics.json states it.</summary>
+    public const string ValidationCrop = "label crops: each validation animal cropped around its own labels (fast; optimistic next to the final found-crop figures)";
 
     internal void WriteMetrics(IReadOnlyList<EpochRecord> history, JsonObject? final)
     {
         var csv = new StringBuilder(CsvHeader).Append('\n');
         foreach (var r in history)
         {
-            var v = r.Validation;
-            csv.AppendJoin(',', r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss), F(r.LearningRate), F(r.BackboneLearningRate),
-                (v?.Count ?? 0).ToString(CultureInfo.InvariantCulture), F(v?.MeanPxError), F(v?.RmsePx), F(v?.Pck005), F(v?.Pck01), F(v?.Pck02)).Append('\n');
+            csv.AppendJoin(',', [r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss), F(r.LearningRate), F(r.BackboneLearningRate),
+                .. MetricColumns.CsvCells(r.Validation)]).Append('\n');
         }
         AtomicFile.WriteAllText(MetricsCsv, csv.ToString());
 
         var json = final ?? new JsonObject();
+        json["epochs_validation"] = ValidationCrop;
         json["epochs"] = JsonSerializer.SerializeToNode(history, TrainingOptions.Json);
         AtomicFile.WriteAllText(MetricsJson, json.ToJsonString(TrainingOptions.Json) + "\n");
     }
 
-    /// <summary>The final report with the split it was computed on, as written at the top of metrics.json.</summary>
-    internal static JsonObject FinalJson(EvaluationReport report, string split, int bestEpoch, bool flipTest)
+    /// <summary>
+    /// The top of metrics.json: the split, best epoch and flip test, the honest figures (animal found by the model, crop
+    /// "found") at the top level, and the same photos on label crops under <c>label_crops</c>.
+    /// </summary>
+    internal static JsonObject FinalJson(EvaluationReport found, string crop, EvaluationReport? labelCrops, string split, int bestEpoch, bool flipTest)
     {
-        var json = EvaluationReportJson.ToJsonObject(report);
+        var json = EvaluationReportJson.ToJsonObject(found);
         json.Insert(0, "split", split);
         json.Insert(1, "best_epoch", bestEpoch);
         json.Insert(2, "flip_test", flipTest);
+        json.Insert(3, "crop", crop);
+        if (labelCrops is not null)
+        {
+            var label = EvaluationReportJson.ToJsonObject(labelCrops);
+            label.Insert(0, "crop", EvaluationCrops.Label);
+            json["label_crops"] = label;
+        }
         return json;
     }
 

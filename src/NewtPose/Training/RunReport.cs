@@ -78,7 +78,7 @@ public static class RunReport
         var body = new StringBuilder();
         body.Append("<h1>NewtPose training report</h1>\n");
         body.Append(CultureInfo.InvariantCulture, $"<p>Run folder: <code>{WebUtility.HtmlEncode(result.RunFolder)}</code>; epochs trained {result.EpochsCompleted}, best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; final figures on the <b>{result.FinalSplit}</b> split, in the photos' own pixels.</p>\n");
-        body.Append("<pre>").Append(WebUtility.HtmlEncode(MetricsTable.Format(result.Final))).Append("</pre>\n");
+        body.Append("<pre>").Append(WebUtility.HtmlEncode(EvaluationTable.Of(result.Final, labelCrops: result.FinalLabelCrops).ToString())).Append("</pre>\n");
         for (var i = 0; i < figures.Count; i++)
             body.Append(CultureInfo.InvariantCulture, $"<div id=\"figure{i}\" style=\"width:100%;min-height:{(i == figures.Count - 1 && figures[i].Title.Contains("photos") ? 900 : 420)}px\"></div>\n");
         body.Append("<script type=\"text/javascript\">\n");
@@ -100,23 +100,4 @@ public static class RunReport
             </html>
             """;
     }
-}
-
-/// <summary>The final metrics as a fixed-width text table (console and report): overall, then one row per keypoint.</summary>
-public static class MetricsTable
-{
-    public static string Format(EvaluationReport report)
-    {
-        var width = Math.Max(10, report.PerKeypoint.Select(k => k.Name.Length).DefaultIfEmpty(0).Max());
-        var text = new StringBuilder();
-        void Row(string name, PointStatistics s) => text.Append(CultureInfo.InvariantCulture,
-            $"{name.PadRight(width)} {s.Count,6} {F(s.MeanPxError),9} {F(s.RmsePx),9} {P(s.Pck005),8} {P(s.Pck01),8} {P(s.Pck02),8}\n");
-        text.Append(CultureInfo.InvariantCulture, $"{"keypoint".PadRight(width)} {"points",6} {"mean px",9} {"RMSE px",9} {"PCK@.05",8} {"PCK@.1",8} {"PCK@.2",8}\n");
-        Row("ALL", report.Overall);
-        foreach (var k in report.PerKeypoint) Row(k.Name, k.Statistics);
-        return text.ToString();
-    }
-
-    private static string F(double? v) => v is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-    private static string P(double? v) => v is { } x ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
 }

@@ -37,7 +37,7 @@ internal sealed class TrainingSession(
             var validation = data.Validation.Count > 0 ? Evaluate(data.Validation) : null;
             var rates = Rates(epoch, stepsPerEpoch - 1);
             var record = new EpochRecord(epoch, loss, rates.Head, rates.Backbone,
-                validation is null ? null : ValidationSummary.From(validation.Overall), watch.Elapsed.TotalSeconds, imagesPerSecond);
+                validation?.Overall, watch.Elapsed.TotalSeconds, imagesPerSecond);
             state = state.After(record, options.EarlyStoppingPatience);
             WriteCheckpoints(state, record);
             if (state.StoppedEarly) progress?.Report(new EarlyStopped(epoch, state.BestEpoch, state.BestError));
@@ -133,7 +133,7 @@ internal sealed class TrainingSession(
         run.WriteMetrics(state.History, final: null);
         var v = record.Validation;
         run.Log($"epoch {record.Epoch}/{options.Epochs} loss {record.TrainLoss:G5} lr {record.LearningRate:G3} " +
-                (v is null ? "" : $"val mean {v.MeanPxError:F2} px rmse {v.RmsePx:F2} px pck@0.05 {v.Pck005:P1} ") +
+                (v is null ? "" : $"val (label crops) {MetricColumns.Summary(v)} ") +
                 $"{record.ImagesPerSecond:F1} img/s {record.Seconds:F1} s" + (state.StoppedEarly ? $"; early stop (best epoch {state.BestEpoch})" : ""));
         progress?.Report(new EpochCompleted(record));
         foreach (var c in written) progress?.Report(c);
@@ -145,10 +145,10 @@ internal sealed class TrainingSession(
         if (File.Exists(run.BestCheckpoint)) Checkpoint.LoadWeights(run.BestCheckpoint, network);
         var (items, name) = data.Test.Count > 0 ? (data.Test, "test") : data.Validation.Count > 0 ? (data.Validation, "validation") : (data.Train, "train");
         var report = Evaluate(items);
-        run.WriteMetrics(state.History, RunFolder.FinalJson(report, name, state.BestEpoch, options.FlipTest));
+        run.WriteMetrics(state.History, RunFolder.FinalJson(report, EvaluationCrops.Label, null, name, state.BestEpoch, options.FlipTest));
         double? bestValidation = data.Validation.Count > 0 && double.IsFinite(state.BestError) ? state.BestError : null;
         var result = new TrainingResult(run.Path, state.Epoch, state.BestEpoch, bestValidation, state.StoppedEarly, name, report) { History = state.History };
-        run.Log($"finished after epoch {state.Epoch}: best epoch {state.BestEpoch}; {name} mean {report.Overall.MeanPxError:F2} px, pck@0.05 {report.Overall.Pck005:P1} over {report.Overall.Count} points");
+        run.Log($"finished after epoch {state.Epoch}: best epoch {state.BestEpoch}; {name} ({EvaluationCrops.Label}) {MetricColumns.Summary(report.Overall)}");
         progress?.Report(new Finished(result));
         return result;
     }
