@@ -34,7 +34,7 @@ internal static class DemoCommand
             var dataset = PoseData.Load(labels);
             var options = parse.GetValue(quick) ? QuickDemo : Demo;
             var folder = parse.GetValue(output) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}");
-            return (dataset, options, PoseTraining.DefaultSplit(dataset, options.Seed), folder, false);
+            return (dataset, options, PoseTraining.DefaultSplit(dataset, options.Seed), folder, false, (labels, (LabelFormat?)null));
         }, cancellationToken)));
         return command;
     }

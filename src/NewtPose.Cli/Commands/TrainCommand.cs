@@ -78,7 +78,7 @@ internal static class TrainCommand
             var options = overrides.Apply(parse, resuming ? TrainingOptions.Load(run.OptionsFile) : PoseTraining.Recommended);
             var chosen = resuming ? DatasetSplit.Load(run.SplitFile)
                 : parse.GetValue(split) is { } file ? DatasetSplit.Load(file) : PoseTraining.DefaultSplit(dataset, options.Seed);
-            return (dataset, options, chosen, run.Path, resuming);
+            return (dataset, options, chosen, run.Path, resuming, (parse.GetValue(data)!, source));
         }, cancellationToken)));
         return command;
     }
@@ -87,14 +87,16 @@ internal static class TrainCommand
     /// Trains what <paramref name="prepare"/> sets up, prints the result table and writes report.html; returns the exit
     /// code: 0, or 1 with a one-line reason on stderr for bad input.
     /// </summary>
-    internal static int Run(ParseResult parse, Func<(PoseDataset Dataset, TrainingOptions Options, DatasetSplit Split, string RunFolder, bool Resume)> prepare,
+    /// <remarks>The labels' path and format are recorded in the run folder's data.json once training has run, for `newtpose evaluate --run`.</remarks>
+    internal static int Run(ParseResult parse,
+        Func<(PoseDataset Dataset, TrainingOptions Options, DatasetSplit Split, string RunFolder, bool Resume, (string Path, LabelFormat? Format) Labels)> prepare,
         CancellationToken cancellationToken)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var stderr = parse.InvocationConfiguration.Error;
         try
         {
-            var (dataset, options, split, runFolder, resume) = prepare();
+            var (dataset, options, split, runFolder, resume, labels) = prepare();
             foreach (var warning in dataset.Warnings) stderr.WriteLine($"warning: {warning}");
             stdout.WriteLine($"{dataset.Images.Count} images, {dataset.Skeleton.Count} keypoints; split train {split.Train.Count} / val {split.Val.Count} / test {split.Test.Count} images" +
                              (split.GroupBy is null ? "" : $" (grouped by {split.GroupBy})"));
@@ -102,6 +104,7 @@ internal static class TrainCommand
             var progress = new ConsoleTrainingProgress(stderr, interactive: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var result = PoseTraining.Train(dataset, split, options, runFolder, resume, progress, cancellationToken);
+            RunFolder.RecordData(runFolder, labels.Path, labels.Format);
             var report = RunReport.Write(runFolder, dataset, result);
             stdout.WriteLine();
             stdout.WriteLine($"{result.FinalSplit} split, best epoch {result.BestEpoch} of {result.EpochsCompleted}, {watch.Elapsed.TotalMinutes:F1} min:");

@@ -39,7 +39,7 @@ public sealed class ConsoleTrainingProgress(TextWriter output, bool interactive)
             case Finished f:
                 var labelCrops = f.Result.FinalLabelCrops is { } l ? $"; {EvaluationCrops.Label}: {MetricColumns.Summary(l.Overall)}" : "";
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"done: best epoch {f.Result.BestEpoch}; {f.Result.FinalSplit} split, animal found by the model: {MetricColumns.Summary(f.Result.Final.Overall)}{labelCrops}; run folder {f.Result.RunFolder}"));
+                    $"done: best epoch {f.Result.BestEpoch}; {f.Result.FinalSplit} split, {EvaluationCrops.Describe(f.Result.FinalCrop)}: {MetricColumns.Summary(f.Result.Final.Overall)}{labelCrops}; run folder {f.Result.RunFolder}"));
                 break;
         }
     }

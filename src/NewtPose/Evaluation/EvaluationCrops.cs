@@ -9,4 +9,7 @@ public static class EvaluationCrops
 {
     public const string Found = "found";
     public const string Label = "label crops";
+
+    /// <summary>The crop as a reader's phrase: "animal found by the model" or "label crops".</summary>
+    public static string Describe(string crop) => crop == Found ? "animal found by the model" : crop;
 }

@@ -40,6 +40,34 @@ public static class EvaluationReportJson
         return root;
     }
 
+    /// <summary>
+    /// A whole evaluation: <c>split</c>, <c>flip_test</c>, <c>crop</c> ("found"), <c>n_images</c> (labelled photos
+    /// scored), <c>n_unlabelled_images</c>, <c>n_failed_images</c>, the found-crop figures as <see cref="ToJsonObject(EvaluationReport)"/>,
+    /// <c>label_crops</c> (the same for label crops, with <c>crop</c> "label crops") and <c>failed_images</c> (path, error).
+    /// </summary>
+    public static JsonObject ToJsonObject(PoseEvaluation evaluation)
+    {
+        var root = ToJsonObject(evaluation.Found);
+        var head = new (string Key, JsonNode? Value)[]
+        {
+            ("split", evaluation.Split), ("flip_test", evaluation.FlipTest), ("crop", EvaluationCrops.Found),
+            ("n_images", evaluation.Photos.Count), ("n_unlabelled_images", evaluation.UnlabelledPhotos), ("n_failed_images", evaluation.FailedPhotos),
+        };
+        for (var i = 0; i < head.Length; i++) root.Insert(i, head[i].Key, head[i].Value);
+        if (evaluation.LabelCrops is { } l) root["label_crops"] = ToJsonObject(l, EvaluationCrops.Label);
+        root["failed_images"] = new JsonArray(evaluation.Photos.Where(p => p.Error is not null)
+            .Select(p => (JsonNode)new JsonObject { ["path"] = p.Image.Path, ["error"] = p.Error }).ToArray());
+        return root;
+    }
+
+    /// <summary>The report with how its animals were cropped first (<c>crop</c>: <see cref="EvaluationCrops"/>).</summary>
+    public static JsonObject ToJsonObject(EvaluationReport report, string crop)
+    {
+        var json = ToJsonObject(report);
+        json.Insert(0, "crop", crop);
+        return json;
+    }
+
     public static string ToJson(EvaluationReport report) => ToJsonObject(report).ToJsonString(Indented);
 
     /// <summary>Writes the report atomically.</summary>

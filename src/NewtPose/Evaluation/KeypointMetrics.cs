@@ -175,3 +175,30 @@ public static class KeypointMetrics
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }
+
+/// <summary>The cases of one photo's labelled animals and which of them the photo's one prediction was matched to.</summary>
+/// <param name="Cases">One case per labelled animal of the photo, in the order given.</param>
+/// <param name="Matched">Index (into the animals given) of the animal the prediction was matched to; −1 without a prediction.</param>
+public sealed record PhotoCases(IReadOnlyList<EvaluationCase> Cases, int Matched)
+{
+    /// <summary>
+    /// Matches one prediction to the labelled animal it fits best by OKS (ties: the first); every other animal of the
+    /// photo gets no prediction and counts as missed. With one prediction per photo this is the animal COCO's greedy
+    /// matching picks at every threshold it matches at all. Animals without a labelled point are skipped.
+    /// </summary>
+    public static PhotoCases Match(IReadOnlyList<PoseInstance> animals, IReadOnlyList<PredictedKeypoint>? prediction, double? score, IReadOnlyList<double> sigmas)
+    {
+        var best = -1;
+        var bestOks = double.NegativeInfinity;
+        if (prediction is not null)
+            for (var i = 0; i < animals.Count; i++)
+            {
+                if (animals[i].LabeledCount == 0) continue;
+                var oks = KeypointMetrics.Oks(animals[i].Keypoints, prediction, KeypointMetrics.Area(animals[i].Keypoints, animals[i].Box), sigmas) ?? double.NegativeInfinity;
+                if (oks > bestOks) (best, bestOks) = (i, oks);
+            }
+        var cases = animals.Select((a, i) => (a, i)).Where(x => x.a.LabeledCount > 0)
+            .Select(x => new EvaluationCase(x.a.Keypoints, x.i == best ? prediction : null, x.a.Box) { Score = score }).ToArray();
+        return new PhotoCases(cases, best);
+    }
+}

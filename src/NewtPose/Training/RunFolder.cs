@@ -27,6 +27,8 @@ public sealed class RunFolder
     public string MetricsCsv => Combine("metrics.csv");
     public string MetricsJson => Combine("metrics.json");
     public string LogFile => Combine("train.log");
+    /// <summary>data.json: the labels the run was trained on (path and format), so `newtpose evaluate --run` finds them.</summary>
+    public string DataFile => Combine("data.json");
     public string BestCheckpoint => Combine("checkpoints", "best.ckpt");
     public string LastCheckpoint => Combine("checkpoints", "last.ckpt");
 
@@ -61,23 +63,39 @@ public sealed class RunFolder
     }
 
     /// <summary>
-    /// The top of metrics.json: the split, best epoch and flip test, the honest figures (animal found by the model, crop
-    /// "found") at the top level, and the same photos on label crops under <c>label_crops</c>.
+    /// The top of metrics.json: the best epoch, then the final evaluation as `newtpose evaluate --json` writes it
+    /// (<see cref="EvaluationReportJson.ToJsonObject(PoseEvaluation)"/>: split, flip test, the found-crop figures at the
+    /// top level, label crops under <c>label_crops</c>).
     /// </summary>
-    internal static JsonObject FinalJson(EvaluationReport found, string crop, EvaluationReport? labelCrops, string split, int bestEpoch, bool flipTest)
+    internal static JsonObject FinalJson(JsonObject evaluation, int bestEpoch)
     {
-        var json = EvaluationReportJson.ToJsonObject(found);
-        json.Insert(0, "split", split);
-        json.Insert(1, "best_epoch", bestEpoch);
-        json.Insert(2, "flip_test", flipTest);
-        json.Insert(3, "crop", crop);
-        if (labelCrops is not null)
+        evaluation.Insert(0, "best_epoch", bestEpoch);
+        return evaluation;
+    }
+
+    /// <summary>Records the labels a run was trained on in its data.json (absolute path, format when given), atomically.</summary>
+    public static void RecordData(string runFolder, string labelsPath, Data.LabelFormat? format)
+    {
+        var run = new RunFolder(runFolder);
+        var json = new JsonObject { ["path"] = System.IO.Path.GetFullPath(labelsPath), ["format"] = format is { } f ? Data.LabelFormatNames.Name(f) : null };
+        AtomicFile.WriteAllText(run.DataFile, json.ToJsonString(TrainingOptions.Json) + "\n");
+    }
+
+    /// <summary>The labels path and format from data.json; null when the run did not record them.</summary>
+    public static (string Path, Data.LabelFormat? Format)? RecordedData(string runFolder)
+    {
+        var file = new RunFolder(runFolder).DataFile;
+        if (!File.Exists(file)) return null;
+        try
         {
-            var label = EvaluationReportJson.ToJsonObject(labelCrops);
-            label.Insert(0, "crop", EvaluationCrops.Label);
-            json["label_crops"] = label;
+            var json = JsonNode.Parse(File.ReadAllText(file))!;
+            var path = (string?)json["path"] ?? throw new InvalidDataException("no \"path\"");
+            return (path, (string?)json["format"] is { } f ? Data.LabelFormatNames.Parse(f) : null);
         }
-        return json;
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"{file} is not a data record of NewtPose ({e.Message}).", e);
+        }
     }
 
     internal void Log(string line) =>

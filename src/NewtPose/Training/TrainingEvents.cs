@@ -54,4 +54,10 @@ public sealed record TrainingResult(string RunFolder, int EpochsCompleted, int B
 
     /// <summary>The same photos cropped around their labels (metrics.json's <c>label_crops</c>): the gap to <see cref="Final"/> is the cost of finding the animal.</summary>
     public EvaluationReport? FinalLabelCrops { get; init; }
+
+    /// <summary>How the animals of <see cref="Final"/> were cropped: "found" (by the model), or "label crops" for a network whose head the engine cannot decode.</summary>
+    public string FinalCrop { get; init; } = EvaluationCrops.Found;
+
+    /// <summary>The whole final evaluation (every photo's prediction, for reports); null on results not made by the trainer.</summary>
+    public PoseEvaluation? Evaluation { get; init; }
 }

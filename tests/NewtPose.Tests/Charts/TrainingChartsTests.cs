@@ -80,7 +80,7 @@ public sealed class TrainingChartsTests : IDisposable
         live.Report(new Finished(result));
         Assert.Same(result, live.Result);
         Assert.Contains("early stop at epoch 5: no better validation error since epoch 2 (12.50 px)", log.ToString());
-        Assert.Contains("done: best epoch 2; test mean error 5.00 px over 1 points", log.ToString());
+        Assert.Contains("done: best epoch 2; test split, animal found by the model: mean px 5.00, RMSE px 5.00", log.ToString());
     }
 
     [Fact]

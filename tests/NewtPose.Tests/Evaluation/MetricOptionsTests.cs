@@ -77,7 +77,7 @@ public class MetricOptionsTests
         Assert.Equal(["keypoint", .. MetricColumns.Table.Select(c => c.Header)], table.Columns);
         Assert.Equal(["all keypoints", "1", "0", "5.00", "5.00", "5.00", "100.0%", "100.0%", "100.0%", "100.0%", "5.00", "5.00"],
             table.Rows[0].Take(12));
-        // OKS e^(-25 / 0.1² / 10000 / 2) = 0.88: a true positive at the eight thresholds up to 0.85.
-        Assert.Equal("mean px 5.00, RMSE px 5.00, PCK@.05 100.0%, OKS AP 0.800 (1 points)", MetricColumns.Summary(report.Overall));
+        // OKS e^(-25 / 0.144² / 10000 / 2) = 0.94: a true positive at the nine thresholds up to 0.90.
+        Assert.Equal("mean px 5.00, RMSE px 5.00, PCK@.05 100.0%, OKS AP 0.900 (1 points)", MetricColumns.Summary(report.Overall));
     }
 }

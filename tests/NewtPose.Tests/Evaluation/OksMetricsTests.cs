@@ -119,3 +119,30 @@ public class OksMetricsTests
         Assert.Throws<ArgumentException>(() => KeypointMetrics.Evaluate(["a", "b"], [], new MetricsOptions { Sigmas = new OksSigmas([0.1], "x") }));
     }
 }
+
+public class PhotoMatchingTests
+{
+    private static Keypoint At(double x, double y) => new(x, y, Visibility.Visible);
+
+    [Fact]
+    public void One_prediction_goes_to_the_animal_it_fits_best_and_the_others_are_missed()
+    {
+        var left = new PoseInstance([At(10, 10), At(20, 20)], new BoundingBox(0, 0, 30, 30));
+        var empty = new PoseInstance([Keypoint.Missing, Keypoint.Missing]);
+        var right = new PoseInstance([At(110, 10), At(120, 20)], new BoundingBox(100, 0, 30, 30));
+        var match = PhotoCases.Match([left, empty, right], [new(111, 11, 1), new(119, 21, 1)], 0.7, [0.072, 0.072]);
+        Assert.Equal(2, match.Matched);
+        Assert.Equal(2, match.Cases.Count); // the unlabelled animal is not a case
+        Assert.Null(match.Cases[0].Prediction);
+        Assert.NotNull(match.Cases[1].Prediction);
+        Assert.Equal(0.7, match.Cases[1].Score);
+
+        var report = KeypointMetrics.Evaluate(["a", "b"], match.Cases);
+        Assert.Equal((2, 1, 2, 2), (report.Instances, report.MissedInstances, report.Overall.Count, report.Overall.Missed));
+        Assert.Equal(Math.Sqrt(2), report.Overall.MeanPxError!.Value, 12);
+
+        var none = PhotoCases.Match([left, right], null, null, [0.072, 0.072]);
+        Assert.Equal(-1, none.Matched);
+        Assert.All(none.Cases, c => Assert.Null(c.Prediction));
+    }
+}
