@@ -23,9 +23,11 @@ public static class RunReport
         var figures = new List<PlotlyFigure> { TrainingCharts.Loss(history) };
         if (history.Any(r => r.Validation?.MeanPxError is not null))
             figures.Add(Chart.Lines($"Validation mean error per epoch ({EvaluationCrops.Label})", [TrainingCharts.ValidationSeries(history)], TrainingCharts.ValidationAxes));
-        var evaluation = result.Evaluation ?? PoseEvaluator.EvaluateRun(run.Path, dataset, result.FinalSplit == "validation" ? "val" : result.FinalSplit);
-        figures.Add(EvaluationCharts.KeypointErrors(evaluation));
-        if (gridImages > 0 && evaluation.Photos.Count > 0) figures.Add(EvaluationCharts.WorstPhotos(evaluation, dataset, gridImages));
+        // A network the engine cannot run (TrainingResult.FinalCrop is label crops) has only its label-crop report to show.
+        var evaluation = result.Evaluation ?? (result.FinalCrop == EvaluationCrops.Found
+            ? PoseEvaluator.EvaluateRun(run.Path, dataset, result.FinalSplit == "validation" ? "val" : result.FinalSplit) : null);
+        figures.Add(evaluation is null ? TrainingCharts.KeypointErrors(result.Final, $"Error per keypoint ({EvaluationCrops.Label})") : EvaluationCharts.KeypointErrors(evaluation));
+        if (evaluation is not null && gridImages > 0 && evaluation.Photos.Count > 0) figures.Add(EvaluationCharts.WorstPhotos(evaluation, dataset, gridImages));
 
         AtomicFile.WriteAllText(run.ReportHtml, Html(result, figures));
         return run.ReportHtml;
@@ -34,7 +36,7 @@ public static class RunReport
     private static string Html(TrainingResult result, IReadOnlyList<PlotlyFigure> figures)
     {
         var intro = string.Create(CultureInfo.InvariantCulture,
-            $"<p>Run folder: <code>{HtmlReport.Encode(result.RunFolder)}</code>; epochs trained {result.EpochsCompleted}, best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; final figures on the <b>{result.FinalSplit}</b> split, in the photos' own pixels.</p>\n") +
+            $"<p>Run folder: <code>{HtmlReport.Encode(result.RunFolder)}</code>; epochs trained {result.EpochsCompleted}, best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; final figures on the <b>{result.FinalSplit}</b> split, {EvaluationCrops.Describe(result.FinalCrop)}, in the photos' own pixels.</p>\n") +
             HtmlReport.Preformatted(EvaluationTable.Of(result.Final, labelCrops: result.FinalLabelCrops).ToString());
         return HtmlReport.Page("NewtPose training report", intro, figures);
     }
