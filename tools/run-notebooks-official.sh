@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Executes every notebook under notebooks/ in the official .NET Interactive Jupyter kernel (the dotnet-interactive
 # tool, as VS Code Polyglot Notebooks and Jupyter users run it), through `jupyter nbconvert --execute`, and fails on
-# any cell error, when a notebook's charts (00-04) are missing from its outputs, or when a chart would need the network
+# any cell error, when a notebook's charts (00-05) are missing from its outputs, or when a chart would need the network
 # (plotly.js must come inline, once per notebook).
 # Installs what it needs when missing: Debian's nbconvert/nbclient/ipykernel (apt, needs root) and the
 # Microsoft.dotnet-interactive global tool registered as a Jupyter kernel. Quick mode is on unless NEWTPOSE_QUICK is set.
@@ -67,7 +67,7 @@ PY
     status=1
   fi
 fi
-# Notebooks 01-03: each chart and table they show, looked up in the executed notebook's text/html outputs.
+# Notebooks 01-03 and 05: each chart and table they show, looked up in the executed notebook's text/html outputs.
 if ! python3 - "$out" <<'PY'
 import json, os, sys
 expected = {
@@ -76,6 +76,8 @@ expected = {
     "02-convert-coco.ipynb": ["newtpose-table", "CopiedImages", "VisibilityMismatches", "DLC", "YOLO", "read back", "MaxDeviation"],
     "03-augment.ipynb": ['"type":"image"', "No augmentation", "Default preset", "Default without rotation", "Rotation only",
                          "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
+    "05-evaluate.ipynb": ["newtpose-table", "<td>all keypoints (label crops)</td>", "OKS AP", "Error per keypoint", "Error CDF", "PCK against",
+                          "Worst test photos", '"name":"found box"', "Predicted without labels"],
 }
 failed = False
 for name, markers in expected.items():

@@ -12,7 +12,12 @@ internal sealed record BenchResult(
     double WallSeconds, bool StoppedByWallBudget, TrainingResult? Result, string RunFolder, FinalEvaluation? Final);
 
 /// <summary>The best epoch's weights scored on one side of the split (test, else validation).</summary>
-internal sealed record FinalEvaluation(string Split, int BestEpoch, EvaluationReport Report);
+/// <param name="Crop">How the animal was cropped (<see cref="EvaluationCrops"/>): the found-crop figure is the one to report.</param>
+internal sealed record FinalEvaluation(string Split, int BestEpoch, EvaluationReport Report, string Crop)
+{
+    /// <summary>The same photos on label crops, beside the found figure.</summary>
+    public EvaluationReport? LabelCrops { get; init; }
+}
 
 /// <summary>Runs the library's <see cref="Trainer"/> once, with a wall-clock cap on top of the epoch count.</summary>
 internal static class BenchRun
@@ -29,7 +34,7 @@ internal static class BenchRun
             loads.Add(LoadAverage.OneMinute());
             var v = c.Record.Validation;
             Console.Error.WriteLine($"  [{label}] epoch {c.Record.Epoch}/{options.Epochs} loss {c.Record.TrainLoss:G4} " +
-                (v is null ? "" : $"val mean {v.MeanPxError:F2} px pck@0.05 {v.Pck005:P1} ") +
+                (v is null ? "" : $"val (label crops) {MetricColumns.Summary(v)} ") +
                 $"{c.Record.ImagesPerSecond:F1} img/s {c.Record.Seconds:F0} s load {loads[^1]:F2}");
         });
         var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, options.Augmentation);
@@ -49,25 +54,20 @@ internal static class BenchRun
         }
         var seconds = watch.Elapsed.TotalSeconds;
         // A run cut by the wall cap has no final report from the trainer: score its saved best weights the same way.
-        var final = result is not null ? new FinalEvaluation(result.FinalSplit, result.BestEpoch, result.Final)
-            : File.Exists(Path.Combine(runFolder, "model.json")) ? EvaluateBest(dataset, split, runFolder, sampler, Milestones.Best(epochs)?.Epoch ?? 0, options.FlipTest) : null;
+        var final = result is not null ? new FinalEvaluation(result.FinalSplit, result.BestEpoch, result.Final, EvaluationCrops.Found)
+            : File.Exists(Path.Combine(runFolder, "model.json")) ? EvaluateBest(dataset, split, runFolder, Milestones.Best(epochs)?.Epoch ?? 0, options.FlipTest) : null;
         return new BenchResult(label, options, epochs, loads, seconds, stopped, result, runFolder, final);
     }
 
     /// <summary>
     /// Scores the run folder's best model (model.json + model.weights) on the test images, else the validation images,
-    /// with the same un-augmented crops the trainer validates on.
+    /// through the library's <see cref="PoseEvaluator"/>: the animal found by the model, as the trainer's final report.
     /// </summary>
-    public static FinalEvaluation EvaluateBest(PoseDataset dataset, DatasetSplit split, string runFolder, IPoseSampler sampler, int bestEpoch, bool flipTest)
+    public static FinalEvaluation EvaluateBest(PoseDataset dataset, DatasetSplit split, string runFolder, int bestEpoch, bool flipTest)
     {
-        var (paths, name) = split.Test.Count > 0 ? (split.Test, "test") : (split.Val, "validation");
-        var byPath = dataset.Images.ToDictionary(i => i.Path, StringComparer.Ordinal);
-        var items = paths.SelectMany(p => byPath[p].Instances.Where(i => i.LabeledCount > 0).Select(i => (Image: byPath[p], Instance: i))).ToArray();
-        using var model = PoseModels.Load(runFolder);
-        var samples = items.Select(x => sampler.Sample(x.Image, x.Instance, new Random(0), augment: false)).ToArray();
-        var predictions = PosePredictor.Predict(model, samples, flipTest: flipTest);
-        var cases = items.Select((x, i) => new EvaluationCase(x.Instance.Keypoints, predictions[i].Keypoints, x.Instance.Box)).ToArray();
-        return new FinalEvaluation(name, bestEpoch, KeypointMetrics.Evaluate(model.Spec.Keypoints, cases));
+        var name = split.Test.Count > 0 ? "test" : "val";
+        var evaluation = PoseEvaluator.EvaluateRun(runFolder, dataset, name, flipTest);
+        return new FinalEvaluation(name, bestEpoch, evaluation.Found, EvaluationCrops.Found) { LabelCrops = evaluation.LabelCrops };
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>

@@ -10,6 +10,7 @@ using System.Globalization;
 using NewtPose.Augmentation;
 using NewtPose.Data;
 using NewtPose.Data.Splits;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -91,17 +92,14 @@ switch (bench.Mode)
     {
         // Scores a run folder's best model on its recorded split (test, else validation): for runs cut short elsewhere.
         var run = bench.Run ?? throw new ArgumentException("evaluate needs --run FOLDER (a TrainBench or `newtpose train` run folder)");
-        var saved = TrainingOptions.Load(Path.Combine(run, "options.json"));
         var split = DatasetSplit.Load(Path.Combine(run, "split.json"));
-        // The run's own augmentation record: it sets the scale photos are decoded at, so the figures match the trainer's to the digit.
-        var sampler = new NewtPose.Augmentation.PoseSampler(dataset, saved.InputWidth, saved.InputHeight, saved.Augmentation);
-        // Both ways, so a flip-test figure always comes with the plain one it is compared against.
-        foreach (var flipTest in new[] { false, true })
+        // Both ways, so a flip-test figure always comes with the plain one it is compared against (not for a model trained without flips).
+        var flips = NewtPose.Models.PoseModels.LoadCard(run).TrainedWithFlips != false;
+        foreach (var flipTest in flips ? new[] { false, true } : [false])
         {
-            var final = BenchRun.EvaluateBest(dataset, split, run, sampler, bestEpoch: 0, flipTest);
-            var o = final.Report.Overall;
-            Console.WriteLine($"{run}: {final.Split} split, flip test {(flipTest ? "on " : "off")}, {o.Count} points: mean {o.MeanPxError:F2} px, RMSE {o.RmsePx:F2} px, " +
-                $"median {o.MedianPxError:F2} px, PCK@0.05 {o.Pck005:P1}, PCK@0.1 {o.Pck01:P1}");
+            var final = BenchRun.EvaluateBest(dataset, split, run, bestEpoch: 0, flipTest);
+            Console.WriteLine($"{run}: {final.Split} split, flip test {(flipTest ? "on " : "off")}, animal found by the model: {MetricColumns.Summary(final.Report.Overall)}" +
+                (final.LabelCrops is { } l ? $"; {EvaluationCrops.Label}: {MetricColumns.Summary(l.Overall)}" : ""));
         }
         break;
     }

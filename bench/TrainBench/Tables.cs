@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 /// <summary>Markdown tables of benchmark results, ready to paste into docs/.</summary>
 internal static class Tables
 {
     private static string F(double? v, string format) => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "n/a";
-    private static string Pct(double? v) => v is { } x ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) + " %" : "n/a";
+    /// <summary>PCK@0.05 of a validation record, as every table writes it.</summary>
+    private static string Pck(PointStatistics? v) => v is null ? "n/a" : MetricColumns.Pck005.Format(v);
     private static string Load(BenchResult r) => r.LoadAverages.Count == 0 ? "n/a"
         : $"{r.LoadAverages.Average():F1} ({r.LoadAverages.Min():F1}–{r.LoadAverages.Max():F1})";
     private static string Epochs(BenchResult r) => $"{r.Epochs.Count}/{r.Options.Epochs}" + (r.StoppedByWallBudget ? " (wall cap)" : "");
@@ -23,7 +25,7 @@ internal static class Tables
             var last = r.Epochs.Count > 0 ? r.Epochs[^1].Validation : null;
             s.AppendLine($"| {r.Label} | {Epochs(r)} | {(hit is null ? "not reached" : hit.Epoch.ToString(CultureInfo.InvariantCulture))} | " +
                 $"{(hit is null ? "—" : F(hit.Seconds / 60, "F1") + " min")} | {F(best?.Validation?.MeanPxError, "F2")} ({best?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "—"}) | " +
-                $"{Pct(best?.Validation?.Pck005)} | {F(last?.MeanPxError, "F2")} / {Pct(last?.Pck005)} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
+                $"{Pck(best?.Validation)} | {F(last?.MeanPxError, "F2")} / {Pck(last)} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
         }
         return s.ToString();
     }
@@ -32,12 +34,13 @@ internal static class Tables
     {
         var s = new StringBuilder();
         var final = r.Final?.Report.Overall;
-        s.AppendLine("| model | epochs run | best epoch (val) | test points | test mean px error | test RMSE px | test median px | test PCK@0.05 | test PCK@0.1 | train img/s (mean) | wall (s) | load avg 1-min per epoch: mean (min–max) |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        s.AppendLine($"| {r.Label} | {Epochs(r)} | {r.Final?.BestEpoch.ToString(CultureInfo.InvariantCulture) ?? "—"} | {final?.Count.ToString(CultureInfo.InvariantCulture) ?? "—"} | " +
-            $"{F(final?.MeanPxError, "F2")} | {F(final?.RmsePx, "F2")} | {F(final?.MedianPxError, "F2")} | {Pct(final?.Pck005)} | {Pct(final?.Pck01)} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
+        var columns = MetricColumns.Table;
+        s.AppendLine($"| model | epochs run | best epoch (val) | {string.Join(" | ", columns.Select(c => "test " + c.Header))} | train img/s (mean) | wall (s) | load avg 1-min per epoch: mean (min–max) |");
+        s.AppendLine($"|---|---:|---:|{string.Concat(columns.Select(_ => "---:|"))}---:|---:|---|");
+        s.AppendLine($"| {r.Label} | {Epochs(r)} | {r.Final?.BestEpoch.ToString(CultureInfo.InvariantCulture) ?? "—"} | " +
+            $"{string.Join(" | ", columns.Select(c => final is null ? "—" : c.Format(final)))} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
         if (r.Final is null) s.AppendLine($"(no final evaluation: the run stopped before any weights were saved; see {r.RunFolder})");
-        else s.AppendLine($"final metrics on the {r.Final.Split} split with the best-validation epoch's weights" +
+        else s.AppendLine($"final metrics on the {r.Final.Split} split with the best-validation epoch's weights, {r.Final.Crop}" +
             (r.Result is null ? " (scored by TrainBench after the wall cap stopped the trainer)" : " (the trainer's final report)"));
         return s.ToString();
     }
@@ -50,7 +53,7 @@ internal static class Tables
         foreach (var r in runs)
         {
             var best = Milestones.Best(r.Epochs);
-            s.AppendLine($"| {r.Label} | {Epochs(r)} | {F(best?.Validation?.MeanPxError, "F2")} ({best?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "—"}) | {Pct(best?.Validation?.Pck005)} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
+            s.AppendLine($"| {r.Label} | {Epochs(r)} | {F(best?.Validation?.MeanPxError, "F2")} ({best?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "—"}) | {Pck(best?.Validation)} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
         }
         return s.ToString();
     }
@@ -66,7 +69,7 @@ internal static class Tables
         for (var i = 0; i < r.Epochs.Count; i++)
         {
             var e = r.Epochs[i];
-            s.AppendLine($"| {e.Epoch} | {e.TrainLoss:G4} | {F(e.Validation?.MeanPxError, "F2")} | {F(e.Validation?.RmsePx, "F2")} | {Pct(e.Validation?.Pck005)} | {e.Seconds:F0} | {e.ImagesPerSecond:F1} | {r.LoadAverages[i]:F2} |");
+            s.AppendLine($"| {e.Epoch} | {e.TrainLoss:G4} | {F(e.Validation?.MeanPxError, "F2")} | {F(e.Validation?.RmsePx, "F2")} | {Pck(e.Validation)} | {e.Seconds:F0} | {e.ImagesPerSecond:F1} | {r.LoadAverages[i]:F2} |");
         }
         return s.ToString();
     }

@@ -16,6 +16,7 @@ internal static class CommandCatalog
         Commands.TrainCommand.Create(),
         Commands.DemoCommand.Create(),
         Commands.LabelCommand.Create(),
+        Commands.EvaluateCommand.Create(),
         Commands.PredictCommand.Create(),
     ];
 }

@@ -36,7 +36,7 @@ internal static class DemoCommand
             var options = parse.GetValue(quick) ? QuickDemo : Demo;
             var folder = parse.GetValue(output) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}");
             return new TrainCommand.Plan(dataset, options, PoseTraining.DefaultSplit(dataset, options.Seed), folder, Resume: false,
-                parse.GetValue(run.Force), parse.GetValue(run.DryRun));
+                parse.GetValue(run.Force), parse.GetValue(run.DryRun), labels, null);
         }, cancellationToken)));
         return command;
     }

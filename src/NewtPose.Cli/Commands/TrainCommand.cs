@@ -5,6 +5,7 @@ using NewtPose.Augmentation;
 using NewtPose.Cli.Progress;
 using NewtPose.Data;
 using NewtPose.Data.Splits;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 namespace NewtPose.Cli.Commands;
@@ -18,7 +19,8 @@ namespace NewtPose.Cli.Commands;
 internal static class TrainCommand
 {
     /// <summary>What a training command has resolved before it trains.</summary>
-    internal sealed record Plan(PoseDataset Dataset, TrainingOptions Options, DatasetSplit Split, string RunFolder, bool Resume, bool Force, bool DryRun);
+    internal sealed record Plan(PoseDataset Dataset, TrainingOptions Options, DatasetSplit Split, string RunFolder, bool Resume, bool Force, bool DryRun,
+        string LabelsPath, LabelFormat? LabelsFormat);
 
     /// <summary>The flags shared by `train` and `demo` that override options (each one field of options.json, docs/options.md).</summary>
     internal sealed class OverrideOptions
@@ -110,7 +112,7 @@ internal static class TrainCommand
             var options = overrides.Apply(parse, resuming ? TrainingOptions.Load(folder.OptionsFile) : new TrainingOptions());
             var chosen = resuming ? DatasetSplit.Load(folder.SplitFile)
                 : parse.GetValue(split) is { } file ? DatasetSplit.Load(file) : PoseTraining.DefaultSplit(dataset, options.Seed);
-            return new Plan(dataset, options, chosen, folder.Path, resuming, parse.GetValue(run.Force), parse.GetValue(run.DryRun));
+            return new Plan(dataset, options, chosen, folder.Path, resuming, parse.GetValue(run.Force), parse.GetValue(run.DryRun), parse.GetValue(data)!, parse.GetValue(format));
         }, cancellationToken)));
         return command;
     }
@@ -119,6 +121,7 @@ internal static class TrainCommand
     /// Trains what <paramref name="prepare"/> sets up, prints the result table and writes report.html; returns the exit
     /// code of <see cref="ExitCodes"/> with a one-line reason on stderr for bad input.
     /// </summary>
+    /// <remarks>The labels' path and format are recorded in the run folder's data.json once training has run, for `newtpose evaluate --run`.</remarks>
     internal static int Run(ParseResult parse, Func<Plan> prepare, CancellationToken cancellationToken) => CommandRunner.Run(parse, (stdout, stderr) =>
     {
         var plan = prepare();
@@ -153,10 +156,11 @@ internal static class TrainCommand
             stderr.WriteLine("cancelled; continue with --resume.");
             return ExitCodes.Cancelled;
         }
+        RunFolder.RecordData(folder.Path, plan.LabelsPath, plan.LabelsFormat);
         var report = RunReport.Write(folder.Path, dataset, result);
         stdout.WriteLine();
         stdout.WriteLine($"{result.FinalSplit} split, best epoch {result.BestEpoch} of {result.EpochsCompleted}, {watch.Elapsed.TotalMinutes:F1} min:");
-        stdout.Write(MetricsTable.Format(result.Final));
+        stdout.WriteLine(EvaluationTable.Of(result.Final, labelCrops: result.FinalLabelCrops).ToString());
         stdout.WriteLine($"model: {folder.Path} (PoseModels.Load), metrics: {folder.MetricsJson}, report: {report}");
         return ExitCodes.Ok;
     });

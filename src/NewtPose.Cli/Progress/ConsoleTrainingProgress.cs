@@ -1,4 +1,5 @@
 using System.Globalization;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 namespace NewtPose.Cli.Progress;
@@ -45,9 +46,9 @@ public sealed class ConsoleTrainingProgress(TextWriter output, bool interactive)
                     $"early stop at epoch {s.Epoch}: no better validation error since epoch {s.BestEpoch} ({s.BestValidationError:F2} px)"));
                 break;
             case Finished f:
-                var o = f.Result.Final.Overall;
+                var labelCrops = f.Result.FinalLabelCrops is { } l ? $"; {EvaluationCrops.Label}: {MetricColumns.Summary(l.Overall)}" : "";
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"done: best epoch {f.Result.BestEpoch}; {f.Result.FinalSplit} mean error {Px(o.MeanPxError)}, RMSE {Px(o.RmsePx)}, PCK@0.05 {Percent(o.Pck005)} over {o.Count} points; run folder {f.Result.RunFolder}"));
+                    $"done: best epoch {f.Result.BestEpoch}; {f.Result.FinalSplit} split, {EvaluationCrops.Describe(f.Result.FinalCrop)}: {MetricColumns.Summary(f.Result.Final.Overall)}{labelCrops}; run folder {f.Result.RunFolder}"));
                 break;
         }
     }
@@ -55,13 +56,13 @@ public sealed class ConsoleTrainingProgress(TextWriter output, bool interactive)
     private string Total => epochs > 0 ? "/" + epochs.ToString(CultureInfo.InvariantCulture) : "";
 
     /// <summary>
-    /// One line per epoch, e.g. "epoch 3/50 loss 0.0123 lr 0.00098 | val 4.21 px, PCK@0.05 81.0% | 12.3 img/s, 40.1 s | elapsed 2:00, ETA 31:20".
+    /// One line per epoch, e.g. "epoch 3/50 loss 0.0123 lr 0.00098 | val (label crops) mean px 4.21, … | 12.3 img/s, 40.1 s | elapsed 2:00, ETA 31:20".
     /// The ETA is the mean epoch time so far times the epochs left.
     /// </summary>
     public string EpochLine(EpochRecord r)
     {
         var v = r.Validation;
-        var validation = v is null ? "" : $" | val {Px(v.MeanPxError)}, PCK@0.05 {Percent(v.Pck005)}";
+        var validation = v is null ? "" : $" | val (label crops) {MetricColumns.Summary(v)}";
         var left = Math.Max(0, epochs - r.Epoch);
         var eta = epochs > 0 && epochsTimed > 0 ? $", ETA {Clock(secondsTimed / epochsTimed * left)}" : "";
         return string.Create(CultureInfo.InvariantCulture,
@@ -76,7 +77,4 @@ public sealed class ConsoleTrainingProgress(TextWriter output, bool interactive)
             ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}")
             : string.Create(CultureInfo.InvariantCulture, $"{t.Minutes}:{t.Seconds:D2}");
     }
-
-    private static string Px(double? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) + " px" : "n/a";
-    private static string Percent(double? value) => value is { } v ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
 }

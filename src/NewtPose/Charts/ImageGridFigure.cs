@@ -54,6 +54,8 @@ internal static class ImageGridFigure
                 data.Add(PointTrace("labels", instance, skeleton, x, y, first, predicted: false));
                 first = false;
             }
+            if (panel.Boxes is { } boxes)
+                for (var b = 0; b < boxes.Count; b++) data.Add(BoxTrace(boxes[b], x, y, p == 0 && b == 0));
             if (panel.Predictions is { } predictions)
                 for (var start = 0; start < predictions.Count; start += skeleton.Count)
                     data.Add(PointTrace("predictions", predictions.Skip(start).Take(skeleton.Count).ToArray(), skeleton, x, y, p == 0 && start == 0, predicted: true));
@@ -119,6 +121,14 @@ internal static class ImageGridFigure
             ["xaxis"] = x, ["yaxis"] = y,
         };
     }
+
+    private static JsonObject BoxTrace(BoundingBox box, string x, string y, bool showLegend) => new()
+    {
+        ["type"] = "scatter", ["mode"] = "lines", ["name"] = "found box", ["legendgroup"] = "found box", ["showlegend"] = showLegend,
+        ["x"] = Json.Numbers([box.X, box.Right, box.Right, box.X, box.X]), ["y"] = Json.Numbers([box.Y, box.Y, box.Bottom, box.Bottom, box.Y]),
+        ["hoverinfo"] = "skip", ["line"] = new JsonObject { ["color"] = "rgba(255,220,0,0.9)", ["width"] = 2, ["dash"] = "dash" },
+        ["xaxis"] = x, ["yaxis"] = y,
+    };
 
     private static JsonObject SkeletonTrace(IReadOnlyList<Keypoint> points, Skeleton skeleton, string x, string y, bool showLegend)
     {

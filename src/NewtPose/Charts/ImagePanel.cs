@@ -10,7 +10,9 @@ namespace NewtPose.Charts;
 /// skipped). Several animals: their keypoints one after the other (a multiple of the skeleton's count).</param>
 /// <param name="Title">Shown above the image (e.g. its file name).</param>
 /// <param name="Predictions">Predicted keypoints in skeleton order, drawn as crosses, when comparing with a model.</param>
-public sealed record ImagePanel(RgbImage Image, IReadOnlyList<Keypoint> Labels, string? Title = null, IReadOnlyList<Keypoint>? Predictions = null)
+/// <param name="Boxes">Boxes drawn as dashed outlines (e.g. where the model found the animal), in the image's pixels.</param>
+public sealed record ImagePanel(RgbImage Image, IReadOnlyList<Keypoint> Labels, string? Title = null, IReadOnlyList<Keypoint>? Predictions = null,
+    IReadOnlyList<BoundingBox>? Boxes = null)
 {
     /// <summary>A panel for every instance of a labelled image loaded from disk (several animals are all drawn).</summary>
     public static ImagePanel FromDataset(PoseDataset dataset, LabeledImage image)

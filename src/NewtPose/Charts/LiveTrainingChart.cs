@@ -1,4 +1,5 @@
 using System.Globalization;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 namespace NewtPose.Charts;
@@ -57,8 +58,8 @@ public sealed class LiveTrainingChart(TextWriter? log = null) : IProgress<Traini
                 break;
             case Finished { Result: var result }:
                 Result = result;
-                Write(I($"done: best epoch {result.BestEpoch}; {result.FinalSplit} mean error ") +
-                      (result.Final.Overall.MeanPxError is { } m ? I($"{m:F2} px") : "n/a") + I($" over {result.Final.Overall.Count} points"));
+                Write(I($"done: best epoch {result.BestEpoch}; {result.FinalSplit} split, {EvaluationCrops.Describe(result.FinalCrop)}: {MetricColumns.Summary(result.Final.Overall)}") +
+                      (result.FinalLabelCrops is { } l ? I($"; {EvaluationCrops.Label}: {MetricColumns.Summary(l.Overall)}") : ""));
                 break;
         }
     }

@@ -28,6 +28,8 @@ public sealed class RunFolder
     public string MetricsCsv => Combine("metrics.csv");
     public string MetricsJson => Combine("metrics.json");
     public string LogFile => Combine("train.log");
+    /// <summary>data.json: the labels the run was trained on (path and format), so `newtpose evaluate --run` finds them.</summary>
+    public string DataFile => Combine("data.json");
     public string LastCheckpoint => Combine("checkpoints", "last.ckpt");
 
     /// <summary>
@@ -36,7 +38,7 @@ public sealed class RunFolder
     /// </summary>
     public void DeleteRun()
     {
-        foreach (var file in new[] { OptionsFile, SplitFile, ModelFile, ModelWeights, ReportHtml, MetricsCsv, MetricsJson, LogFile, LastCheckpoint })
+        foreach (var file in new[] { OptionsFile, SplitFile, DataFile, ModelFile, ModelWeights, ReportHtml, MetricsCsv, MetricsJson, LogFile, LastCheckpoint })
             if (File.Exists(file)) File.Delete(file);
         var checkpoints = System.IO.Path.GetDirectoryName(LastCheckpoint)!;
         if (Directory.Exists(checkpoints) && !Directory.EnumerateFileSystemEntries(checkpoints).Any()) Directory.Delete(checkpoints);
@@ -44,33 +46,68 @@ public sealed class RunFolder
 
     private string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
-    /// <summary>Columns of metrics.csv; wall times are left out so the same seed and threads give the same file.</summary>
-    public const string CsvHeader = "epoch,train_loss,lr,backbone_lr,val_count,val_mean_px_error,val_rmse_px,val_pck_0_05,val_pck_0_1,val_pck_0_2";
+    /// <summary>
+    /// Columns of metrics.csv: the epoch, its loss and rates, then every figure of <see cref="MetricColumns.All"/> on the
+    /// validation animals cropped around their own labels (prefix <c>val_label_crops_</c>: the fast per-epoch figure, not
+    /// the found-crop one). Wall times are left out so the same seed and threads give the same file.
+    /// </summary>
+    public static string CsvHeader { get; } = "epoch,train_loss,lr,backbone_lr," + string.Join(',', MetricColumns.All.Select(c => ValidationCsvPrefix + c.Key));
+
+    public const string ValidationCsvPrefix = "val_label_crops_";
+
+    /// <summary>What the per-epoch validation figures are, as metrics.json states it.</summary>
+    public const string ValidationCrop = "label crops: each validation animal cropped around its own labels (fast; optimistic next to the final found-crop figures)";
 
     internal void WriteMetrics(IReadOnlyList<EpochRecord> history, JsonObject? final)
     {
         var csv = new StringBuilder(CsvHeader).Append('\n');
         foreach (var r in history)
         {
-            var v = r.Validation;
-            csv.AppendJoin(',', r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss), F(r.LearningRate), F(r.BackboneLearningRate),
-                (v?.Count ?? 0).ToString(CultureInfo.InvariantCulture), F(v?.MeanPxError), F(v?.RmsePx), F(v?.Pck005), F(v?.Pck01), F(v?.Pck02)).Append('\n');
+            csv.AppendJoin(',', [r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss), F(r.LearningRate), F(r.BackboneLearningRate),
+                .. MetricColumns.CsvCells(r.Validation)]).Append('\n');
         }
         AtomicFile.WriteAllText(MetricsCsv, csv.ToString());
 
         var json = final ?? new JsonObject();
+        json["epochs_validation"] = ValidationCrop;
         json["epochs"] = JsonSerializer.SerializeToNode(history, TrainingOptions.Json);
         AtomicFile.WriteAllText(MetricsJson, json.ToJsonString(TrainingOptions.Json) + "\n");
     }
 
-    /// <summary>The final report with the split it was computed on, as written at the top of metrics.json.</summary>
-    internal static JsonObject FinalJson(EvaluationReport report, string split, int bestEpoch, bool flipTest)
+    /// <summary>
+    /// The top of metrics.json: the best epoch, then the final evaluation as `newtpose evaluate --json` writes it
+    /// (<see cref="EvaluationReportJson.ToJsonObject(PoseEvaluation)"/>: split, flip test, the found-crop figures at the
+    /// top level, label crops under <c>label_crops</c>).
+    /// </summary>
+    internal static JsonObject FinalJson(JsonObject evaluation, int bestEpoch)
     {
-        var json = EvaluationReportJson.ToJsonObject(report);
-        json.Insert(0, "split", split);
-        json.Insert(1, "best_epoch", bestEpoch);
-        json.Insert(2, "flip_test", flipTest);
-        return json;
+        evaluation.Insert(0, "best_epoch", bestEpoch);
+        return evaluation;
+    }
+
+    /// <summary>Records the labels a run was trained on in its data.json (absolute path, format when given), atomically.</summary>
+    public static void RecordData(string runFolder, string labelsPath, Data.LabelFormat? format)
+    {
+        var run = new RunFolder(runFolder);
+        var json = new JsonObject { ["path"] = System.IO.Path.GetFullPath(labelsPath), ["format"] = format is { } f ? Data.LabelFormatNames.Name(f) : null };
+        AtomicFile.WriteAllText(run.DataFile, json.ToJsonString(TrainingOptions.Json) + "\n");
+    }
+
+    /// <summary>The labels path and format from data.json; null when the run did not record them.</summary>
+    public static (string Path, Data.LabelFormat? Format)? RecordedData(string runFolder)
+    {
+        var file = new RunFolder(runFolder).DataFile;
+        if (!File.Exists(file)) return null;
+        try
+        {
+            var json = JsonNode.Parse(File.ReadAllText(file))!;
+            var path = (string?)json["path"] ?? throw new InvalidDataException("no \"path\"");
+            return (path, (string?)json["format"] is { } f ? Data.LabelFormatNames.Parse(f) : null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"{file} is not a data record of NewtPose ({e.Message}).", e);
+        }
     }
 
     internal void Log(string line) =>

@@ -1,21 +1,17 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using NewtPose.Augmentation;
 using NewtPose.Charts;
 using NewtPose.Data;
-using NewtPose.Data.Splits;
 using NewtPose.Evaluation;
-using NewtPose.Imaging;
 using NewtPose.IO;
-using NewtPose.Models;
 
 namespace NewtPose.Training;
 
 /// <summary>
-/// Writes report.html into a finished run folder: the final metrics table, loss and validation-error curves, the error
-/// per keypoint, and a grid of test photos with predicted (crosses) and true (dots) keypoints. One file, plotly.js inline:
-/// it opens offline. The predictions come from the run's saved model (model.json + model.weights).
+/// Writes report.html into a finished run folder: the final metrics table (the animal found by the model, beside label
+/// crops), loss and validation-error curves, the error per keypoint, and the worst final photos with predicted
+/// (crosses) and true (dots) keypoints and the box the model found. One file, plotly.js inline: it opens offline. The
+/// predictions are the trainer's final evaluation (<see cref="TrainingResult.Evaluation"/>), else the run folder's model
+/// evaluated again through <see cref="PoseEvaluator.EvaluateRun"/>.
 /// </summary>
 public static class RunReport
 {
@@ -24,99 +20,24 @@ public static class RunReport
     {
         var run = new RunFolder(runFolder);
         var history = result.History;
-        var epochs = history.Select(r => (double)r.Epoch).ToArray();
-        var figures = new List<PlotlyFigure>
-        {
-            Chart.Lines("Training loss", [new Series("train loss", epochs, history.Select(r => r.TrainLoss).ToArray())], new Axes("epoch", "loss", LogY: true)),
-        };
-        var validated = history.Where(r => r.Validation?.MeanPxError is not null).ToArray();
-        if (validated.Length > 0)
-            figures.Add(Chart.Lines("Validation mean error (source pixels)",
-                [new Series("validation mean px error", validated.Select(r => (double)r.Epoch).ToArray(), validated.Select(r => r.Validation!.MeanPxError!.Value).ToArray())],
-                new Axes("epoch", "px")));
-        var perKeypoint = result.Final.PerKeypoint;
-        figures.Add(Chart.KeypointErrors($"Error per keypoint ({result.FinalSplit} split)", perKeypoint.Select(k => k.Statistics.Count > 0 ? k.Name : k.Name + " (none)").ToArray(),
-            [new BarSeries("mean px error", perKeypoint.Select(k => k.Statistics.MeanPxError ?? 0).ToArray()),
-             new BarSeries("RMSE px", perKeypoint.Select(k => k.Statistics.RmsePx ?? 0).ToArray())]));
-        if (Grid(run, dataset, result.FinalSplit, gridImages) is { } grid) figures.Add(grid);
+        var figures = new List<PlotlyFigure> { TrainingCharts.Loss(history) };
+        if (history.Any(r => r.Validation?.MeanPxError is not null))
+            figures.Add(Chart.Lines($"Validation mean error per epoch ({EvaluationCrops.Label})", [TrainingCharts.ValidationSeries(history)], TrainingCharts.ValidationAxes));
+        // A network the engine cannot run (TrainingResult.FinalCrop is label crops) has only its label-crop report to show.
+        var evaluation = result.Evaluation ?? (result.FinalCrop == EvaluationCrops.Found
+            ? PoseEvaluator.EvaluateRun(run.Path, dataset, result.FinalSplit == "validation" ? "val" : result.FinalSplit) : null);
+        figures.Add(evaluation is null ? TrainingCharts.KeypointErrors(result.Final, $"Error per keypoint ({EvaluationCrops.Label})") : EvaluationCharts.KeypointErrors(evaluation));
+        if (evaluation is not null && gridImages > 0 && evaluation.Photos.Count > 0) figures.Add(EvaluationCharts.WorstPhotos(evaluation, dataset, gridImages));
 
         AtomicFile.WriteAllText(run.ReportHtml, Html(result, figures));
         return run.ReportHtml;
     }
 
-    private static PlotlyFigure? Grid(RunFolder run, PoseDataset dataset, string splitName, int count)
-    {
-        if (count < 1 || !File.Exists(run.ModelWeights) || !File.Exists(run.SplitFile)) return null;
-        var split = DatasetSplit.Load(run.SplitFile);
-        var side = splitName switch { "test" => split.Test, "validation" => split.Val, _ => split.Train };
-        var byPath = dataset.Images.ToDictionary(i => i.Path);
-        var images = side.Where(byPath.ContainsKey).Select(p => byPath[p]).Where(i => i.Instances.Any(p => p.LabeledCount > 0)).Take(count).ToArray();
-        if (images.Length == 0) return null;
-
-        using var model = PoseModels.Load(run.Path);
-        // The grid shows what the metrics measured: with the flip test when the run scored with it.
-        var flipTest = File.Exists(run.OptionsFile) && TrainingOptions.Load(run.OptionsFile).FlipTest;
-        var sampler = new PoseSampler(dataset, model.Spec.InputWidth, model.Spec.InputHeight, AugmentationOptions.None);
-        var panels = new List<ImagePanel>();
-        foreach (var image in images)
-        {
-            var instances = image.Instances.Where(p => p.LabeledCount > 0).ToArray();
-            var samples = instances.Select(p => sampler.Sample(image, p, new Random(0), augment: false)).ToArray();
-            var predictions = PosePredictor.Predict(model, samples, flipTest: flipTest);
-            // Thumbnails: the panel's keypoints must be in the thumbnail's pixels.
-            var thumbnail = ImageLoader.Load(dataset.FullPath(image), 512);
-            Keypoint Map(double x, double y, Visibility v) { var (u, w) = thumbnail.FromSource.Apply(x, y); return new Keypoint(u, w, v); }
-            var labels = instances.SelectMany(p => p.Keypoints.Select(k => k.IsLabeled ? Map(k.X, k.Y, k.Visibility) : Keypoint.Missing)).ToArray();
-            var predicted = predictions.SelectMany(p => p.Keypoints.Select(k => Map(k.X, k.Y, Visibility.Visible))).ToArray();
-            panels.Add(new ImagePanel(thumbnail.Image, labels, image.Path, predicted));
-        }
-        return Chart.ImageGrid(panels, dataset.Skeleton, new ImageGridOptions(Columns: 4, MaxSide: 384, Title: $"{splitName} photos: labels (dots) and predictions (crosses)"));
-    }
-
     private static string Html(TrainingResult result, IReadOnlyList<PlotlyFigure> figures)
     {
-        var body = new StringBuilder();
-        body.Append("<h1>NewtPose training report</h1>\n");
-        body.Append(CultureInfo.InvariantCulture, $"<p>Run folder: <code>{WebUtility.HtmlEncode(result.RunFolder)}</code>; epochs trained {result.EpochsCompleted}, best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; final figures on the <b>{result.FinalSplit}</b> split, in the photos' own pixels.</p>\n");
-        body.Append("<pre>").Append(WebUtility.HtmlEncode(MetricsTable.Format(result.Final))).Append("</pre>\n");
-        for (var i = 0; i < figures.Count; i++)
-            body.Append(CultureInfo.InvariantCulture, $"<div id=\"figure{i}\" style=\"width:100%;min-height:{(i == figures.Count - 1 && figures[i].Title.Contains("photos") ? 900 : 420)}px\"></div>\n");
-        body.Append("<script type=\"text/javascript\">\n");
-        for (var i = 0; i < figures.Count; i++)
-            body.Append(CultureInfo.InvariantCulture, $"(function () {{ var f = {figures[i].ToJson()}; Plotly.newPlot('figure{i}', f.data, f.layout, {{ responsive: true }}); }})();\n");
-        body.Append("</script>\n");
-        return $"""
-            <!DOCTYPE html>
-            <html>
-            <head>
-            <meta charset="utf-8">
-            <title>NewtPose training report</title>
-            <style>body {"{"} font-family: sans-serif; margin: 2em; {"}"} pre {"{"} background: #f4f4f4; padding: 1em; {"}"}</style>
-            <script type="text/javascript">{PlotlyScript.Source}</script>
-            </head>
-            <body>
-            {body}
-            </body>
-            </html>
-            """;
+        var intro = string.Create(CultureInfo.InvariantCulture,
+            $"<p>Run folder: <code>{HtmlReport.Encode(result.RunFolder)}</code>; epochs trained {result.EpochsCompleted}, best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; final figures on the <b>{result.FinalSplit}</b> split, {EvaluationCrops.Describe(result.FinalCrop)}, in the photos' own pixels.</p>\n") +
+            HtmlReport.Preformatted(EvaluationTable.Of(result.Final, labelCrops: result.FinalLabelCrops).ToString());
+        return HtmlReport.Page("NewtPose training report", intro, figures);
     }
-}
-
-/// <summary>The final metrics as a fixed-width text table (console and report): overall, then one row per keypoint.</summary>
-public static class MetricsTable
-{
-    public static string Format(EvaluationReport report)
-    {
-        var width = Math.Max(10, report.PerKeypoint.Select(k => k.Name.Length).DefaultIfEmpty(0).Max());
-        var text = new StringBuilder();
-        void Row(string name, PointStatistics s) => text.Append(CultureInfo.InvariantCulture,
-            $"{name.PadRight(width)} {s.Count,6} {F(s.MeanPxError),9} {F(s.RmsePx),9} {P(s.Pck005),8} {P(s.Pck01),8} {P(s.Pck02),8}\n");
-        text.Append(CultureInfo.InvariantCulture, $"{"keypoint".PadRight(width)} {"points",6} {"mean px",9} {"RMSE px",9} {"PCK@.05",8} {"PCK@.1",8} {"PCK@.2",8}\n");
-        Row("ALL", report.Overall);
-        foreach (var k in report.PerKeypoint) Row(k.Name, k.Statistics);
-        return text.ToString();
-    }
-
-    private static string F(double? v) => v is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-    private static string P(double? v) => v is { } x ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
 }

@@ -127,7 +127,7 @@ public sealed class Trainer
             ? $"resume after epoch {state.Epoch} of {options.Epochs}"
             : $"start: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test animals; device {device}, {options.Threads} threads");
 
-        var session = new TrainingSession(options, network, CardFor(network.Spec), optimizer, run, data, new PipelineSettings(sampler, network.Spec,
+        var session = new TrainingSession(options, network, CardFor(network.Spec), optimizer, run, data, dataset, new PipelineSettings(sampler, network.Spec,
             options.BatchSize, options.Workers, options.Seed, Augment: true), progress, cancellationToken);
         state = session.TrainEpochs(state);
         var result = session.Finish(state);

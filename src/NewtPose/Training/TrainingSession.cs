@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NewtPose.Data;
 using NewtPose.Evaluation;
 using NewtPose.Inference;
 using NewtPose.Models;
@@ -10,7 +11,7 @@ namespace NewtPose.Training;
 
 /// <summary>The phases of one run: epoch, validation, checkpoint, final evaluation. Each is short; the loop only sequences them.</summary>
 internal sealed class TrainingSession(
-    TrainingOptions options, PoseNetwork network, ModelCard card, OptimizerHelper optimizer, RunFolder run, SplitItems data,
+    TrainingOptions options, PoseNetwork network, ModelCard card, OptimizerHelper optimizer, RunFolder run, SplitItems data, PoseDataset dataset,
     PipelineSettings trainSettings, IProgress<TrainingEvent>? progress, CancellationToken cancellationToken)
 {
     private readonly int stepsPerEpoch = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
@@ -35,10 +36,10 @@ internal sealed class TrainingSession(
             var epoch = state.Epoch + 1;
             var watch = Stopwatch.StartNew();
             var (loss, imagesPerSecond) = TrainEpoch(epoch);
-            var validation = data.Validation.Count > 0 ? Evaluate(data.Validation) : null;
+            var validation = data.Validation.Count > 0 ? EvaluateLabelCrops(data.Validation) : null;
             var rates = Rates(epoch, stepsPerEpoch - 1);
             var record = new EpochRecord(epoch, loss, rates.Head, rates.Backbone,
-                validation is null ? null : ValidationSummary.From(validation.Overall), watch.Elapsed.TotalSeconds, imagesPerSecond);
+                validation?.Overall, watch.Elapsed.TotalSeconds, imagesPerSecond);
             state = state.After(record, options.EarlyStoppingPatience);
             WriteCheckpoints(state, record);
             if (state.StoppedEarly) progress?.Report(new EarlyStopped(epoch, state.BestEpoch, state.BestError));
@@ -102,8 +103,12 @@ internal sealed class TrainingSession(
         return (head, epoch <= options.FreezeBackboneEpochs ? 0 : head * options.BackboneLearningRateFactor);
     }
 
-    /// <summary>Predicts the items without augmentation and scores them in the pixels of their photos.</summary>
-    private EvaluationReport Evaluate(IReadOnlyList<TrainingItem> items)
+    /// <summary>
+    /// The per-epoch validation: each animal cropped around its own labels (label crops, the training sampler without
+    /// augmentation, batched: fast) and scored in the pixels of its photo. Optimistic next to the found-crop figure of
+    /// <see cref="Finish"/>; metrics.csv and the console name it as label crops.
+    /// </summary>
+    private EvaluationReport EvaluateLabelCrops(IReadOnlyList<TrainingItem> items)
     {
         var settings = trainSettings with { Augment = false };
         var cases = new List<EvaluationCase>(items.Count);
@@ -134,23 +139,69 @@ internal sealed class TrainingSession(
         run.WriteMetrics(state.History, final: null);
         var v = record.Validation;
         run.Log($"epoch {record.Epoch}/{options.Epochs} loss {record.TrainLoss:G5} lr {record.LearningRate:G3} " +
-                (v is null ? "" : $"val mean {v.MeanPxError:F2} px rmse {v.RmsePx:F2} px pck@0.05 {v.Pck005:P1} ") +
+                (v is null ? "" : $"val (label crops) {MetricColumns.Summary(v)} ") +
                 $"{record.ImagesPerSecond:F1} img/s {record.Seconds:F1} s" + (state.StoppedEarly ? $"; early stop (best epoch {state.BestEpoch})" : ""));
         progress?.Report(new EpochCompleted(record));
         foreach (var c in written) progress?.Report(c);
     }
 
-    /// <summary>Scores the best weights on the test images (else validation, else train) and writes the final metrics.json.</summary>
+    /// <summary>
+    /// Scores the best weights on the test images (else validation, else train) the way a new photo is processed: the
+    /// network with its model card through the <see cref="PoseEngine"/> and <see cref="PoseEvaluator"/> (the animal found by the
+    /// model), with the label-crop figure beside it; writes the final metrics.json.
+    /// </summary>
     public TrainingResult Finish(TrainingState state)
     {
         if (File.Exists(run.ModelWeights)) network.load(run.ModelWeights);
         var (items, name) = data.Test.Count > 0 ? (data.Test, "test") : data.Validation.Count > 0 ? (data.Validation, "validation") : (data.Train, "train");
-        var report = Evaluate(items);
-        run.WriteMetrics(state.History, RunFolder.FinalJson(report, name, state.BestEpoch, options.FlipTest));
         double? bestValidation = data.Validation.Count > 0 && double.IsFinite(state.BestError) ? state.BestError : null;
-        var result = new TrainingResult(run.Path, state.Epoch, state.BestEpoch, bestValidation, state.StoppedEarly, name, report) { History = state.History };
-        run.Log($"finished after epoch {state.Epoch}: best epoch {state.BestEpoch}; {name} mean {report.Overall.MeanPxError:F2} px, pck@0.05 {report.Overall.Pck005:P1} over {report.Overall.Count} points");
+        var result = PoseModels.Heads.Contains(network.Spec.Head) ? FinishFound(state, items, name, bestValidation) : FinishOnLabelCrops(state, items, name, bestValidation);
         progress?.Report(new Finished(result));
         return result;
+    }
+
+    private TrainingResult FinishFound(TrainingState state, IReadOnlyList<TrainingItem> items, string name, double? bestValidation)
+    {
+        var images = items.Select(i => i.Image).DistinctBy(i => i.Path).ToArray();
+        PoseEvaluation evaluation;
+        using (var engine = new PoseEngine(new LentBackend(network), card, new EngineOptions { FlipTest = options.FlipTest, BatchSize = options.BatchSize }))
+            evaluation = new PoseEvaluator(engine).Evaluate(dataset, images, name, cancellationToken: cancellationToken);
+        run.WriteMetrics(state.History, RunFolder.FinalJson(EvaluationReportJson.ToJsonObject(evaluation), state.BestEpoch));
+        run.Log($"finished after epoch {state.Epoch}: best epoch {state.BestEpoch}; {name}, animal found by the model: {MetricColumns.Summary(evaluation.Found.Overall)}" +
+                (evaluation.LabelCrops is { } l ? $"; {EvaluationCrops.Label}: {MetricColumns.Summary(l.Overall)}" : ""));
+        return new TrainingResult(run.Path, state.Epoch, state.BestEpoch, bestValidation, state.StoppedEarly, name, evaluation.Found)
+        {
+            History = state.History, FinalLabelCrops = evaluation.LabelCrops, Evaluation = evaluation,
+        };
+    }
+
+    /// <summary>
+    /// A caller's own network whose head the inference engine cannot decode (it decodes the registry's heads only) is
+    /// scored on label crops, and metrics.json, the log and the result say so (<see cref="TrainingResult.FinalCrop"/>).
+    /// </summary>
+    private TrainingResult FinishOnLabelCrops(TrainingState state, IReadOnlyList<TrainingItem> items, string name, double? bestValidation)
+    {
+        var report = EvaluateLabelCrops(items);
+        var why = $"the inference engine decodes the heads {string.Join(", ", PoseModels.Heads)}; this network's head '{network.Spec.Head}' is scored on label crops only";
+        var json = EvaluationReportJson.ToJsonObject(report, EvaluationCrops.Label);
+        json.Insert(0, "split", name);
+        json.Insert(1, "flip_test", options.FlipTest);
+        json.Insert(3, "crop_note", why);
+        run.WriteMetrics(state.History, RunFolder.FinalJson(json, state.BestEpoch));
+        run.Log($"finished after epoch {state.Epoch}: best epoch {state.BestEpoch}; {name} ({EvaluationCrops.Label}: {why}) {MetricColumns.Summary(report.Overall)}");
+        return new TrainingResult(run.Path, state.Epoch, state.BestEpoch, bestValidation, state.StoppedEarly, name, report)
+        {
+            History = state.History, FinalCrop = EvaluationCrops.Label,
+        };
+    }
+
+    /// <summary>The trainer's network lent to the engine for the final evaluation: the trainer, not the engine, disposes it.</summary>
+    private sealed class LentBackend(PoseNetwork network) : IPoseBackend
+    {
+        private readonly TorchBackend inner = new(network);
+        public PoseModelSpec Spec => inner.Spec;
+        public string Name => inner.Name;
+        public RawOutput Run(float[] pixels, int batch) => inner.Run(pixels, batch);
+        public void Dispose() { } // the network belongs to the trainer (Trainer.Run disposes it)
     }
 }

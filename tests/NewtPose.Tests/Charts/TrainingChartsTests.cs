@@ -21,7 +21,7 @@ public sealed class TrainingChartsTests : IDisposable
     private static double[] Numbers(JsonElement array) => array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? double.NaN : v.GetDouble()).ToArray();
 
     private static EpochRecord Epoch(int epoch, double loss, double? validation) => new(epoch, loss, 1e-3, 1e-4,
-        validation is null ? null : new ValidationSummary(10, validation, validation + 1, 0.1, 0.2, 0.3), Seconds: 2, ImagesPerSecond: 5);
+        validation is null ? null : new PointStatistics { Count = 10, MeanPxError = validation, RmsePx = validation + 1, Pck005 = 0.1, Pck01 = 0.2, Pck02 = 0.3 }, Seconds: 2, ImagesPerSecond: 5);
 
     private static readonly EpochRecord[] History = [Epoch(1, 0.8, 40), Epoch(2, 0.4, null), Epoch(3, 0.2, 12.5)];
 
@@ -80,7 +80,7 @@ public sealed class TrainingChartsTests : IDisposable
         live.Report(new Finished(result));
         Assert.Same(result, live.Result);
         Assert.Contains("early stop at epoch 5: no better validation error since epoch 2 (12.50 px)", log.ToString());
-        Assert.Contains("done: best epoch 2; test mean error 5.00 px over 1 points", log.ToString());
+        Assert.Contains("done: best epoch 2; test split, animal found by the model: mean px 5.00, RMSE px 5.00", log.ToString());
     }
 
     [Fact]

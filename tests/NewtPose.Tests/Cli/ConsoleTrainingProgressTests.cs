@@ -1,11 +1,12 @@
 using NewtPose.Cli.Progress;
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 namespace NewtPose.Tests.Cli;
 
 public class ConsoleTrainingProgressTests
 {
-    private static readonly EpochRecord Record = new(3, 0.0123, 0.00098, 0.000098, new ValidationSummary(40, 4.214, 5.0, 0.81, 0.9, 1.0), 40.12, 12.34);
+    private static readonly EpochRecord Record = new(3, 0.0123, 0.00098, 0.000098, new PointStatistics { Count = 40, MeanPxError = 4.214, RmsePx = 5.0, Pck005 = 0.81, Pck01 = 0.9, Pck02 = 1.0 }, 40.12, 12.34);
 
     [Fact]
     public void An_interactive_console_redraws_a_bar_and_ends_the_epoch_with_a_summary_line()
@@ -20,7 +21,7 @@ public class ConsoleTrainingProgressTests
         Assert.Contains("\repoch 3/80 [###############...............] 1/2 loss 0.5 10.0 img/s", text);
         Assert.Contains("\repoch 3/80 [##############################] 2/2 loss 0.25 11.0 img/s", text);
         // One epoch of 40.1 s done in this process, 77 to go.
-        Assert.EndsWith("\repoch 3/80 loss 0.0123 lr 0.00098 | val 4.21 px, PCK@0.05 81.0% | 12.3 img/s, 40.1 s | elapsed 0:40, ETA 51:29" + Environment.NewLine, text);
+        Assert.EndsWith("\repoch 3/80 loss 0.0123 lr 0.00098 | val (label crops) mean px 4.21, RMSE px 5.00, PCK@.05 81.0%, OKS AP n/a (40 points) | 12.3 img/s, 40.1 s | elapsed 0:40, ETA 51:29" + Environment.NewLine, text);
     }
 
     [Fact]

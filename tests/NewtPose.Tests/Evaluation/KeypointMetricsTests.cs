@@ -48,7 +48,7 @@ public class KeypointMetricsTests
         var b = perKeypoint[1].Statistics;
         Assert.Equal((1, 0.0, 1.0), (b.Count, b.Pck005!.Value, b.Pck01!.Value));
         var c = perKeypoint[2].Statistics;
-        Assert.Equal(new PointStatistics(0, null, null, null, 0, null, null, null), c);
+        Assert.Equal(PointStatistics.Empty, c);
     }
 
     [Fact]

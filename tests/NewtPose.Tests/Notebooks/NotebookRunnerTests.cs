@@ -124,7 +124,7 @@ public class NotebookRunnerTests
         Assert.Contains(html, h => h.Contains("\"type\":\"image\"", StringComparison.Ordinal) && h.Contains("\"name\":\"predictions\"", StringComparison.Ordinal));
     }
 
-    /// <summary>What notebooks 01-03 must show (charts by their titles or traces, tables by their type names).</summary>
+    /// <summary>What notebooks 01-03 and 05 must show (charts by their titles or traces, tables by their type names).</summary>
     private static readonly Dictionary<string, string[]> ExpectedOutputs = new()
     {
         ["01-explore-data.ipynb"] = ["LabeledPerKeypoint", "newtpose-table", "\"type\":\"image\"", "\"name\":\"not labelled\"", "Keypoints in the body frame",
@@ -132,6 +132,8 @@ public class NotebookRunnerTests
         ["02-convert-coco.ipynb"] = ["newtpose-table", "CopiedImages", "VisibilityMismatches", "DLC", "YOLO", "read back", "MaxDeviation"],
         ["03-augment.ipynb"] = ["\"type\":\"image\"", "No augmentation", "Default preset", "Default without rotation", "Rotation only",
             "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
+        ["05-evaluate.ipynb"] = ["newtpose-table", "<td>all keypoints (label crops)</td>", "OKS AP", "Error per keypoint", "Error CDF", "PCK against",
+            "Worst test photos", "\"name\":\"found box\"", "Predicted without labels"],
     };
 
     /// <summary>The setup check shows every chart kind, and the live chart's output holds its final state.</summary>

@@ -105,6 +105,9 @@ public sealed class TrainerTests : IDisposable
 
         var json = JsonNode.Parse(File.ReadAllText(run.MetricsJson))!;
         Assert.Equal("test", (string?)json["split"]);
+        // The toy network's head is not one the inference engine decodes: its final figure is label crops, said so.
+        Assert.Equal(("label crops", "label crops"), ((string?)json["crop"], result.FinalCrop));
+        Assert.Contains("test-only-heatmap", (string?)json["crop_note"]);
         Assert.Equal(result.Final.Overall.MeanPxError, (double?)json["mean_px_error"]);
         Assert.NotNull((double?)json["pck_0_05"]);
         Assert.Equal(2, json["per_keypoint"]!.AsArray().Count);

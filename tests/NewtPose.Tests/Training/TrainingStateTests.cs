@@ -1,3 +1,4 @@
+using NewtPose.Evaluation;
 using NewtPose.Training;
 
 namespace NewtPose.Tests.Training;
@@ -5,7 +6,7 @@ namespace NewtPose.Tests.Training;
 public class TrainingStateTests
 {
     private static EpochRecord Epoch(int epoch, double loss, double? validationError) => new(epoch, loss, 1e-3, 1e-4,
-        validationError is null ? null : new ValidationSummary(10, validationError, validationError, 0.5, 0.7, 0.9), 1, 10);
+        validationError is null ? null : new PointStatistics { Count = 10, MeanPxError = validationError, RmsePx = validationError, Pck005 = 0.5, Pck01 = 0.7, Pck02 = 0.9 }, 1, 10);
 
     [Fact]
     public void The_best_epoch_follows_validation_error_and_patience_stops_the_run()

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NewtPose.Charts;
+using NewtPose.Data;
+using NewtPose.Evaluation;
+using NewtPose.IO;
+using NewtPose.Training;
+
+namespace NewtPose.Cli.Commands;
+
+/// <summary>
+/// `newtpose evaluate --run RUN_DIR [--data PATH] [--format F] [--split test|val|train|all] [--flip-test] [--json]
+/// [--report FILE] [--force]`: scores a run's model the way a new photo is processed (the animal found by the model),
+/// beside the same photos on label crops. Labels default to the ones the run recorded (data.json); the split to the
+/// run's split.json; the flip test to what the run scored with.
+/// </summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder (model.json + model.weights, split.json, options.json).", Required = true };
+        var data = new Option<string?>("--data") { Description = "Labels to score against (default: the ones the run was trained on, from its data.json)." };
+        var format = new Option<string?>("--format") { Description = "coco, dlc or yolo (default: detected)." };
+        var split = new Option<string>("--split") { Description = "test (default), val, train or all.", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong([.. EvaluationSplits.Names]);
+        var flipTest = new Option<bool?>("--flip-test") { Description = "Use the flip test (true/false; default: as the run scored)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of the table." };
+        var report = new Option<string?>("--report") { Description = "Write an HTML report (opens offline) to this file." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --report file." };
+        var command = new Command("evaluate", "Score a trained model on labelled photos: the animal found by the model (honest), beside label crops.");
+        foreach (var o in new Option[] { run, data, format, split, flipTest, json, report, force }) command.Options.Add(o);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
+            try
+            {
+                var folder = Path.GetFullPath(parse.GetValue(run)!);
+                if (!File.Exists(Path.Combine(folder, "model.json")))
+                    throw new ArgumentException($"--run {folder} holds no model (model.json + model.weights): give a run folder written by `newtpose train`.");
+                var reportFile = parse.GetValue(report);
+                if (reportFile is not null && File.Exists(reportFile) && !parse.GetValue(force))
+                    throw new ArgumentException($"--report {reportFile} exists; pass --force to replace it.");
+                var (labels, labelFormat) = Labels(folder, parse.GetValue(data), parse.GetValue(format));
+                var dataset = PoseData.Load(labels, labelFormat);
+                foreach (var warning in dataset.Warnings) stderr.WriteLine($"warning: {warning}");
+                var splitName = parse.GetValue(split)!;
+                stderr.WriteLine($"evaluating {folder} on the {splitName} photos of {labels} ...");
+                var evaluation = PoseEvaluator.EvaluateRun(folder, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken);
+                foreach (var failed in evaluation.Photos.Where(p => p.Error is not null))
+                    stderr.WriteLine($"warning: {failed.Image.Path} could not be predicted ({failed.Error}); its animals count as missed.");
+
+                stdout.WriteLine(parse.GetValue(json) ? Json(evaluation, folder, labels).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : Text(evaluation, folder));
+                if (reportFile is not null)
+                {
+                    AtomicFile.WriteAllText(reportFile, EvaluationCharts.ReportHtml(evaluation, dataset, folder));
+                    stderr.WriteLine($"report: {Path.GetFullPath(reportFile)}");
+                }
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (e is DatasetFormatException or ArgumentException or IOException or InvalidOperationException or InvalidDataException)
+            {
+                stderr.WriteLine(e.Message.ReplaceLineEndings(" "));
+                return Task.FromResult(1);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>--data, else the run's data.json; a clear error when neither says.</summary>
+    private static (string Path, LabelFormat? Format) Labels(string runFolder, string? data, string? format)
+    {
+        var given = format is { } f ? LabelFormatNames.Parse(f) : (LabelFormat?)null;
+        if (data is not null) return (data, given);
+        var recorded = RunFolder.RecordedData(runFolder)
+            ?? throw new ArgumentException($"{runFolder} does not record the labels it was trained on (no data.json: a run trained through the library, or before NewtPose recorded them); pass --data PATH.");
+        if (!File.Exists(recorded.Path) && !Directory.Exists(recorded.Path))
+            throw new ArgumentException($"{runFolder}/data.json points at {recorded.Path}, which does not exist any more; pass --data PATH.");
+        return (recorded.Path, given ?? recorded.Format);
+    }
+
+    private static string Text(PoseEvaluation e, string runFolder) =>
+        $"{runFolder}: {e.Split} split, {e.Photos.Count} labelled photos ({e.UnlabelledPhotos} without labels skipped, {e.FailedPhotos} not predicted), " +
+        $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}; animal found by the model, original photo pixels; " +
+        $"OKS sigmas {e.Found.Sigmas?.Source}\n" + EvaluationTable.Of(e.Found, labelCrops: e.LabelCrops);
+
+    /// <summary>The one JSON object of --json: the run and labels, then the evaluation as metrics.json holds it.</summary>
+    internal static JsonObject Json(PoseEvaluation e, string runFolder, string labels)
+    {
+        var root = EvaluationReportJson.ToJsonObject(e);
+        root.Insert(0, "run", runFolder);
+        root.Insert(1, "data", Path.GetFullPath(labels));
+        return root;
+    }
+}

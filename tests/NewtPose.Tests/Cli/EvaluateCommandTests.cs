@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using NewtPose.Data.Splits;
+using NewtPose.Tests.Training;
+
+namespace NewtPose.Tests.Cli;
+
+/// <summary>A tiny run trained once through `newtpose train` on the 8-photo fixture, for the evaluate tests.</summary>
+public sealed class TinyRunFixture : IDisposable
+{
+    public static readonly string Labels = Path.Combine(AppContext.BaseDirectory, "Fixtures", "newts-tiny", "annotations.json");
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "newtpose-evaluate-cli-" + Guid.NewGuid().ToString("N"));
+    public string Run => Path.Combine(Root, "run");
+
+    public TinyRunFixture()
+    {
+        var (exit, _, error) = CliRunner.Run("train", "--data", Labels, "--out", Run, "--backbone", "resnet18", "--input-size", "64",
+            "--epochs", "1", "--batch", "4", "--augment", "light", "--seed", "5", "--threads", "1");
+        if (exit != 0) throw new InvalidOperationException("training the tiny run failed: " + error);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+    }
+}
+
+/// <summary>`newtpose evaluate` end to end on a tiny trained run.</summary>
+[Collection(TorchTrainingCollection.Name)]
+public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<TinyRunFixture>
+{
+    [Fact]
+    public void The_trainers_metrics_json_holds_the_found_figure_with_the_label_crop_one_beside_it()
+    {
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(tiny.Run, "metrics.json")))!;
+        Assert.Equal("found", (string?)metrics["crop"]);
+        Assert.Equal("label crops", (string?)metrics["label_crops"]!["crop"]);
+        Assert.Contains("label crops", (string?)metrics["epochs_validation"]);
+        Assert.True(metrics["oks_ap"] is JsonValue);
+        Assert.Contains("val_label_crops_mean_px_error", File.ReadAllText(Path.Combine(tiny.Run, "metrics.csv")));
+    }
+
+    [Fact]
+    public void Evaluate_prints_the_table_of_found_and_label_crops_on_the_recorded_labels_and_test_split()
+    {
+        var (exit, output, error) = CliRunner.Run("evaluate", "--run", tiny.Run);
+        Assert.True(exit == 0, error);
+        Assert.Contains("test split", output);
+        Assert.Contains("all keypoints (label crops)", output);
+        Assert.Contains("OKS AP", output);
+        Assert.Contains("snout_tip", output);
+    }
+
+    [Fact]
+    public void Json_is_one_object_with_the_documented_fields()
+    {
+        var (exit, output, error) = CliRunner.Run("evaluate", "--run", tiny.Run, "--json");
+        Assert.True(exit == 0, error);
+        var json = JsonNode.Parse(output)!.AsObject();
+        foreach (var field in new[] { "mean_px_error", "rmse_px", "pck_0_05", "pck_0_1", "oks_ap", "oks_ar" })
+            Assert.True(json[field] is JsonValue, $"--json lacks {field}");
+        Assert.Equal("found", (string?)json["crop"]);
+        Assert.Equal(21, json["per_keypoint"]!.AsArray().Count);
+        var test = DatasetSplit.Load(Path.Combine(tiny.Run, "split.json")).Test.Count;
+        Assert.Equal(test, (int)json["n_images"]!);
+        Assert.Equal("label crops", (string?)json["label_crops"]!["crop"]);
+        Assert.DoesNotContain("NaN", output);
+
+        var all = JsonNode.Parse(CliRunner.Run("evaluate", "--run", tiny.Run, "--json", "--split", "all").Out)!;
+        Assert.Equal(8, (int)all["n_images"]!);
+    }
+
+    [Fact]
+    public void The_report_opens_offline_and_is_not_overwritten_without_force()
+    {
+        var report = Path.Combine(tiny.Root, "evaluation.html");
+        var first = CliRunner.Run("evaluate", "--run", tiny.Run, "--report", report);
+        Assert.True(first.Exit == 0, first.Error);
+        var html = File.ReadAllText(report);
+        Assert.Contains("Plotly.newPlot('figure3'", html); // per keypoint, error CDF, PCK curve, worst photos
+        Assert.Contains("Error CDF", html);
+        Assert.Contains("PCK against", html);
+        Assert.Contains("found box", html);
+        Assert.DoesNotContain("<script src", html);
+
+        File.WriteAllText(report, "keep me");
+        var again = CliRunner.Run("evaluate", "--run", tiny.Run, "--report", report);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("--force", again.Error);
+        Assert.Equal("keep me", File.ReadAllText(report));
+        Assert.Equal(0, CliRunner.Run("evaluate", "--run", tiny.Run, "--report", report, "--force").Exit);
+        Assert.NotEqual("keep me", File.ReadAllText(report));
+    }
+
+    [Fact]
+    public void Without_a_recorded_dataset_data_is_required_and_bad_runs_are_named()
+    {
+        var copy = Path.Combine(tiny.Root, "copy");
+        Directory.CreateDirectory(copy);
+        foreach (var file in new[] { "model.json", "model.weights", "split.json", "options.json" })
+            File.Copy(Path.Combine(tiny.Run, file), Path.Combine(copy, file), overwrite: true);
+
+        var missing = CliRunner.Run("evaluate", "--run", copy);
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("--data", missing.Error);
+        var given = CliRunner.Run("evaluate", "--run", copy, "--data", TinyRunFixture.Labels, "--split", "val");
+        Assert.True(given.Exit == 0, given.Error);
+        Assert.Contains("val split", given.Out);
+
+        var empty = Path.Combine(tiny.Root, "empty");
+        Directory.CreateDirectory(empty);
+        var none = CliRunner.Run("evaluate", "--run", empty, "--data", TinyRunFixture.Labels);
+        Assert.Equal(1, none.Exit);
+        Assert.Contains("holds no model", none.Error);
+    }
+}
