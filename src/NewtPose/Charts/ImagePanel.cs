@@ -21,24 +21,6 @@ public sealed record ImagePanel(RgbImage Image, IReadOnlyList<Keypoint> Labels, 
         return new ImagePanel(rgb, image.Instances.SelectMany(i => i.Keypoints).ToArray(), image.Path);
     }
 
-    /// <summary>
-    /// A panel comparing a model with the labels on one dataset image: the predicted animals' labels as dots and the
-    /// predictions as crosses (from <see cref="PosePredictor.PredictLabeled"/>); the title carries the image's mean error.
-    /// </summary>
-    public static ImagePanel FromPrediction(PoseDataset dataset, ImagePrediction prediction)
-    {
-        if (prediction.Instances.Count != prediction.Predictions.Count)
-            throw new ArgumentException($"{prediction.Image.Path}: {prediction.Instances.Count} animals but {prediction.Predictions.Count} predictions.");
-        var rgb = ImageLoader.Load(dataset.FullPath(prediction.Image));
-        var labels = prediction.Instances.SelectMany(i => i.Keypoints).ToArray();
-        var predicted = prediction.Predictions.SelectMany(p => p.Keypoints).Select(p => new Keypoint(p.X, p.Y, Visibility.Visible)).ToArray();
-        if (labels.Length != predicted.Length)
-            throw new ArgumentException($"{prediction.Image.Path}: {labels.Length} labelled keypoints but {predicted.Length} predicted ones.");
-        var errors = labels.Zip(predicted).Where(p => p.First.IsLabeled)
-            .Select(p => Math.Sqrt((p.First.X - p.Second.X) * (p.First.X - p.Second.X) + (p.First.Y - p.Second.Y) * (p.First.Y - p.Second.Y))).ToArray();
-        var title = errors.Length > 0 ? $"{prediction.Image.Path} · mean {errors.Average():F1} px" : prediction.Image.Path;
-        return new ImagePanel(rgb, labels, title, predicted);
-    }
 }
 
 /// <summary>How an image grid is laid out and drawn.</summary>

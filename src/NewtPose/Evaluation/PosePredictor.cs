@@ -9,12 +9,6 @@ namespace NewtPose.Evaluation;
 /// <summary>The keypoints predicted for one sample, mapped back to the source photo's pixels.</summary>
 public sealed record PosePrediction(IReadOnlyList<PredictedKeypoint> Keypoints);
 
-/// <summary>The predictions for the labelled animals of one dataset image, in the order of <paramref name="Instances"/>.</summary>
-/// <param name="Image">The dataset image.</param>
-/// <param name="Instances">The animals that were predicted: those with a labelled point or a box (nothing else can be cropped).</param>
-/// <param name="Predictions">One prediction per instance, in the photo's pixels.</param>
-public sealed record ImagePrediction(LabeledImage Image, IReadOnlyList<PoseInstance> Instances, IReadOnlyList<PosePrediction> Predictions);
-
 /// <summary>
 /// Runs a <see cref="PoseNetwork"/> on prepared samples: batches them, normalises with the network's spec, decodes with
 /// the head and maps each keypoint back through <see cref="PoseSample.ToSource"/>. Used by validation and by prediction.
@@ -36,34 +30,6 @@ public static class PosePredictor
             cancellationToken.ThrowIfCancellationRequested();
             var batch = samples.Skip(start).Take(batchSize).ToArray();
             results.AddRange(PredictBatch(network, ModelInput.Pack(batch, network.Spec), batch, flipTest));
-        }
-        return results;
-    }
-
-    /// <summary>
-    /// Predicts every animal of labelled dataset images the way validation does: each animal cropped around its labels
-    /// (or box) by <paramref name="sampler"/> without augmentation, predictions mapped back to the photo's pixels. For
-    /// looking at a trained model on held-out photos (e.g. an image grid of predicted vs true keypoints).
-    /// </summary>
-    /// <param name="network">The trained network (its mode is restored after).</param>
-    /// <param name="sampler">Built for the network's input size (the sampler the model was trained with).</param>
-    /// <param name="images">Dataset images whose labelled animals are predicted.</param>
-    /// <param name="batchSize">Samples per forward pass.</param>
-    /// <param name="flipTest">Average with the mirrored crop's prediction (see <see cref="Predict"/>).</param>
-    /// <param name="cancellationToken">Checked between batches.</param>
-    public static IReadOnlyList<ImagePrediction> PredictLabeled(PoseNetwork network, IPoseSampler sampler, IReadOnlyList<LabeledImage> images,
-        int batchSize = 8, bool flipTest = false, CancellationToken cancellationToken = default)
-    {
-        var random = new Random(0); // unused without augmentation; the sampler's contract asks for one
-        var wanted = images.Select(image => (Image: image, Instances: image.Instances.Where(i => i.LabeledCount > 0 || i.Box is not null).ToArray())).ToArray();
-        var samples = wanted.SelectMany(w => w.Instances.Select(instance => sampler.Sample(w.Image, instance, random, augment: false))).ToArray();
-        var predictions = Predict(network, samples, batchSize, flipTest, cancellationToken);
-        var results = new List<ImagePrediction>(wanted.Length);
-        var next = 0;
-        foreach (var (image, instances) in wanted)
-        {
-            results.Add(new ImagePrediction(image, instances, predictions.Skip(next).Take(instances.Length).ToArray()));
-            next += instances.Length;
         }
         return results;
     }

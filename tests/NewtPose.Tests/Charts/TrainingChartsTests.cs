@@ -102,32 +102,4 @@ public sealed class TrainingChartsTests : IDisposable
         Assert.Equal(1, sd[0], 10);
         Assert.True(double.IsNaN(sd[1]));
     }
-
-    [Fact]
-    public void A_prediction_panel_draws_the_labels_as_dots_and_the_predictions_as_crosses_with_the_mean_error_in_the_title()
-    {
-        var dataset = NewtPose.Data.Formats.Coco.CocoFormat.Read(SampleData.WriteTiny(folder, count: 1));
-        var image = dataset.Images[0];
-        var truth = image.Instances[0].Keypoints;
-        // Every predicted point 3 px right and 4 px down of its label: 5 px off.
-        var predicted = new PosePrediction(truth.Select(k => new PredictedKeypoint(k.X + 3, k.Y + 4, 0.9)).ToArray());
-
-        var panel = ImagePanel.FromPrediction(dataset, new ImagePrediction(image, image.Instances, [predicted]));
-
-        Assert.Equal((320, 240), (panel.Image.Width, panel.Image.Height));
-        Assert.Equal(truth, panel.Labels);
-        Assert.Equal(truth.Select(k => (k.X + 3, k.Y + 4)), panel.Predictions!.Select(k => (k.X, k.Y)));
-        Assert.All(panel.Predictions!, k => Assert.Equal(Visibility.Visible, k.Visibility));
-        Assert.Equal("tiny_001.png · mean 5.0 px", panel.Title);
-        Assert.Contains("\"type\":\"image\"", Chart.ImageGrid([panel], dataset.Skeleton).ToJson());
-    }
-
-    [Fact]
-    public void A_prediction_panel_with_a_missing_prediction_is_refused_naming_the_image()
-    {
-        var dataset = NewtPose.Data.Formats.Coco.CocoFormat.Read(SampleData.WriteTiny(folder, count: 1));
-        var image = dataset.Images[0];
-        var e = Assert.Throws<ArgumentException>(() => ImagePanel.FromPrediction(dataset, new ImagePrediction(image, image.Instances, [])));
-        Assert.Contains("tiny_001.png", e.Message);
-    }
 }

@@ -6,7 +6,7 @@ namespace NewtPose.Tests.Evaluation;
 public class EvaluationTableTests
 {
     [Fact]
-    public void Rows_are_the_overall_figures_then_each_keypoint_rounded_with_PCK_in_percent()
+    public void The_table_is_the_overall_figures_the_label_crop_row_then_each_keypoint_with_n_a_for_an_unlabelled_one()
     {
         Keypoint At(double x, double y) => new(x, y, Visibility.Visible);
         // Animal size 100 (box). Keypoint a off by 1/3 px, b off by 7 px, c unlabelled.
@@ -15,12 +15,11 @@ public class EvaluationTableTests
             [new PredictedKeypoint(1.0 / 3, 0, 1), new PredictedKeypoint(107, 100, 1), new PredictedKeypoint(0, 0, 1)],
             new BoundingBox(0, 0, 100, 100))]);
 
-        var rows = EvaluationTable.Rows(report);
+        var table = EvaluationTable.Of(report, "t", labelCrops: report);
 
-        Assert.Equal([EvaluationTable.OverallName, "a", "b", "c"], rows.Select(r => r.Keypoint));
-        Assert.Equal(new EvaluationRow(EvaluationTable.OverallName, 2, 3.67, 3.67, 4.96, 50, 100, 100), rows[0]);
-        Assert.Equal(new EvaluationRow("a", 1, 0.33, 0.33, 0.33, 100, 100, 100), rows[1]);
-        Assert.Equal(new EvaluationRow("b", 1, 7, 7, 7, 0, 100, 100), rows[2]);
-        Assert.Equal(new EvaluationRow("c", 0, null, null, null, null, null, null), rows[3]);
+        Assert.Equal([EvaluationTable.OverallName, EvaluationTable.OverallName + " (label crops)", "a", "b", "c"], table.Rows.Select(r => r[0]));
+        var mean = table.Columns.ToList().IndexOf(MetricColumns.Table.First(c => c.Key == "mean_px_error").Header);
+        Assert.True(mean > 0, "the table has a mean pixel error column");
+        Assert.Equal(["3.67", "3.67", "0.33", "7.00", "n/a"], table.Rows.Select(r => r[mean]));
     }
 }
