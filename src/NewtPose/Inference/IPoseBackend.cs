@@ -3,7 +3,7 @@ using NewtPose.Models;
 namespace NewtPose.Inference;
 
 /// <summary>
-/// The raw head output of one batch, as <see cref="PoseNetwork.forward"/> returns it: (B, C, H, W) floats in row-major
+/// The raw head output of one batch, as <c>PoseNetwork.forward</c> returns it: (B, C, H, W) floats in row-major
 /// order. What a heatmap head's channels mean is the head's business (see the head classes); the decoding that turns
 /// them into points works on these plain arrays, so every backend shares one decoder.
 /// </summary>

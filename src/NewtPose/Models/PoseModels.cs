@@ -58,7 +58,7 @@ public static class PoseModels
         Directory.CreateDirectory(directory);
         // save(Stream) closes its stream; AtomicFile still has to flush it, so write through a writer that leaves it open.
         AtomicFile.Write(Path.Combine(directory, name + ".weights"), stream => { using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true); model.save(writer); });
-        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(model.Spec, Json));
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), SpecJson(model.Spec));
     }
 
     /// <summary>Rebuilds the network saved by <see cref="Save"/>: the spec from {name}.json, then its weights.</summary>
@@ -83,25 +83,31 @@ public static class PoseModels
     }
 
     /// <summary>Reads and validates a spec written by <see cref="Save"/>.</summary>
-    public static PoseModelSpec ReadSpec(string path)
+    public static PoseModelSpec ReadSpec(string path) => ParseSpec(File.ReadAllText(path), path);
+
+    /// <summary>The spec as {name}.json holds it (snake_case JSON); what an exported ONNX file carries in its metadata too.</summary>
+    public static string SpecJson(PoseModelSpec spec) => JsonSerializer.Serialize(spec, Json);
+
+    /// <summary>Parses and validates spec JSON (<see cref="SpecJson"/>); errors name <paramref name="source"/>.</summary>
+    public static PoseModelSpec ParseSpec(string json, string source)
     {
         PoseModelSpec? spec;
         try
         {
-            spec = JsonSerializer.Deserialize<PoseModelSpec>(File.ReadAllText(path), Json);
+            spec = JsonSerializer.Deserialize<PoseModelSpec>(json, Json);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a model spec ({e.Message}).", e);
+            throw new InvalidDataException($"{source}: not a model spec ({e.Message}).", e);
         }
-        if (spec is null) throw new InvalidDataException($"{path}: the model spec is empty.");
+        if (spec is null) throw new InvalidDataException($"{source}: the model spec is empty.");
         try
         {
             spec.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{source}: {e.Message}", e);
         }
         return spec;
     }
