@@ -58,7 +58,7 @@ public static class PoseModels
         Directory.CreateDirectory(directory);
         // save(Stream) closes its stream; AtomicFile still has to flush it, so write through a writer that leaves it open.
         AtomicFile.Write(Path.Combine(directory, name + ".weights"), stream => { using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true); model.save(writer); });
-        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), SpecJson(model.Spec));
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(model.Spec, Json));
     }
 
     /// <summary>Rebuilds the network saved by <see cref="Save"/>: the spec from {name}.json, then its weights.</summary>
