@@ -70,8 +70,13 @@ public static class OnnxExport
         // The last node's output becomes the graph output under a fixed name.
         graph.Proto.Node[^1].Output[0] = OnnxMetadata.OutputName;
         if (graph.Proto.Node[^1].Name != output) throw new InvalidOperationException("The network's output is not the last node written.");
-        graph.Proto.Output.Add(OnnxGraph.Value(OnnxMetadata.OutputName, [null, null, spec.InputHeight / spec.HeatmapStride, spec.InputWidth / spec.HeatmapStride],
-            ["batch", "channels", "", ""]));
+        // The head ends in a convolution: its weight's first dimension is the output's channel count. A static shape
+        // (batch aside) lets ML.NET's ApplyOnnxModel give the column a known vector size.
+        var final = graph.Proto.Node[^1];
+        var channels = final.OpType == "Conv" ? graph.Proto.Initializer.Single(t => t.Name == final.Input[1]).Dims[0]
+            : throw new OnnxExportException($"The network ends in {final.OpType} '{final.Name}', not the head's final convolution.");
+        graph.Proto.Output.Add(OnnxGraph.Value(OnnxMetadata.OutputName, [null, channels, spec.InputHeight / spec.HeatmapStride, spec.InputWidth / spec.HeatmapStride],
+            ["batch", "", "", ""]));
         var model = new ModelProto
         {
             IrVersion = IrVersion(opset),

@@ -72,6 +72,19 @@ public static class OnnxMetadata
         return PoseModels.ParseSpec(json, $"{source} (metadata '{ModelJson}')");
     }
 
+    /// <summary>
+    /// The spec stored in an exported file, read from its protobuf directly (no ONNX Runtime session, no libtorch). The
+    /// bytes are read first, so a file that ML.NET's OnnxTransformer holds open can still be read.
+    /// </summary>
+    public static PoseModelSpec ReadFile(string onnxPath)
+    {
+        if (!File.Exists(onnxPath)) throw new FileNotFoundException($"No ONNX model at {onnxPath}.", onnxPath);
+        Onnx.ModelProto model;
+        try { model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath)); }
+        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{onnxPath}: not an ONNX model ({e.Message}).", e); }
+        return Read(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), onnxPath);
+    }
+
     private static string OutputDescription(PoseModelSpec spec)
     {
         var k = spec.Keypoints.Count;

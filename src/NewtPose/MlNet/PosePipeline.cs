@@ -1,0 +1,61 @@
+using Microsoft.ML;
+using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.Transforms.Onnx;
+using NewtPose.Export;
+using NewtPose.Models;
+
+namespace NewtPose.MlNet;
+
+/// <summary>Settings of the ML.NET pipeline over an exported model.</summary>
+/// <param name="ImageFolder">Folder the image path column is relative to (null: paths as given).</param>
+/// <param name="ImagePathColumn">The input column holding image paths.</param>
+/// <param name="IntraOpThreads">ONNX Runtime threads inside an operator (null: ONNX Runtime's default, one per core).</param>
+/// <param name="InterOpThreads">ONNX Runtime threads across operators (null: its default).</param>
+public sealed record PosePipelineOptions(string? ImageFolder = null, string ImagePathColumn = "ImagePath", int? IntraOpThreads = null, int? InterOpThreads = null)
+{
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ImagePathColumn)) throw new ArgumentException("The image path column name is empty.");
+        if (IntraOpThreads < 0 || InterOpThreads < 0) throw new ArgumentException("Thread counts must not be negative.");
+    }
+}
+
+/// <summary>
+/// An ML.NET pipeline over a `newtpose export` file, composed from ML.NET's own steps: LoadImages → ResizeImages
+/// (letterbox to the model's input size, <see cref="ImageResizingEstimator.ResizingKind.IsoPad"/>) → ExtractPixels (planar
+/// RGB scaled to [0, 1], what the graph takes; it normalises inside) → ApplyOnnxModel. The raw head output lands in the
+/// column <see cref="OnnxMetadata.OutputName"/>; the input size and keypoints come from the file's metadata, so the .onnx
+/// is all a caller needs.
+/// </summary>
+public static class PosePipeline
+{
+    /// <summary>Columns the pipeline adds.</summary>
+    public const string ImageColumn = "newtpose_image";
+
+    /// <summary>The spec stored in an exported file, read without ONNX Runtime or libtorch.</summary>
+    public static PoseModelSpec ReadSpec(string onnxPath) => OnnxMetadata.ReadFile(onnxPath);
+
+    /// <summary>Images (a path column) to the raw head output column, per row; see the class summary.</summary>
+    public static IEstimator<ITransformer> Network(MLContext ml, string onnxPath, PosePipelineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        options ??= new();
+        options.Validate();
+        var spec = ReadSpec(onnxPath);
+        var onnx = new OnnxOptions
+        {
+            ModelFile = onnxPath,
+            InputColumns = [OnnxMetadata.InputName],
+            OutputColumns = [OnnxMetadata.OutputName],
+            // ML.NET feeds one row at a time: the dynamic batch dimension is 1.
+            ShapeDictionary = new Dictionary<string, int[]> { [OnnxMetadata.InputName] = [1, 3, spec.InputHeight, spec.InputWidth] },
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+        };
+        return ml.Transforms.LoadImages(ImageColumn, options.ImageFolder, options.ImagePathColumn)
+            .Append(ml.Transforms.ResizeImages(ImageColumn, spec.InputWidth, spec.InputHeight, ImageColumn, ImageResizingEstimator.ResizingKind.IsoPad))
+            .Append(ml.Transforms.ExtractPixels(OnnxMetadata.InputName, ImageColumn, ImagePixelExtractingEstimator.ColorBits.Rgb,
+                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, scaleImage: 1f / 255f))
+            .Append(ml.Transforms.ApplyOnnxModel(onnx));
+    }
+}
