@@ -169,7 +169,7 @@ internal sealed class OnnxModuleWriter(OnnxGraph graph)
         var inputs = new List<string> { input, graph.Weight(Join(path, "weight"), deconv.weight!) };
         if (deconv.bias is { } bias) inputs.Add(graph.Weight(Join(path, "bias"), bias));
         return graph.Node("ConvTranspose", path, inputs, Ints("kernel_shape", deconv.kernel_size), Ints("strides", deconv.stride),
-            Ints("pads", Pads(deconv.padding!)), Ints("output_padding", Pair(deconv.output_padding, path, deconv)),
+            Ints("pads", Pads(deconv.padding!)), Ints("output_padding", Pair(deconv.output_padding is { Length: > 0 } o ? o : [0L], path, deconv)),
             Ints("dilations", deconv.dilation), Int("group", deconv.groups));
     }
 
