@@ -16,5 +16,6 @@ internal static class CommandCatalog
         Commands.TrainCommand.Create(),
         Commands.ExportCommand.Create(),
         Commands.DemoCommand.Create(),
+        Commands.PredictCommand.Create(),
     ];
 }

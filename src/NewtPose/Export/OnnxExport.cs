@@ -50,18 +50,26 @@ public static class OnnxExport
     {
         var run = new RunFolder(runDirectory);
         if (!File.Exists(run.ModelFile)) throw new FileNotFoundException($"{run.Path} is not a run folder: it has no model.json.", run.ModelFile);
+        // model.json is stored as written, so the file reads back exactly as the run folder does (an older card included).
         var modelJson = File.ReadAllText(run.ModelFile);
+        var card = PoseModels.LoadCard(run.Path);
         var optionsJson = File.Exists(run.OptionsFile) ? File.ReadAllText(run.OptionsFile) : null;
         using var model = PoseModels.Load(run.Path);
-        return Write(model, outputPath, options ?? new(), modelJson, optionsJson);
+        return Write(model, outputPath, options ?? new(), card, modelJson, optionsJson);
     }
 
-    /// <summary>Exports <paramref name="network"/> (a <see cref="PoseModel"/>); its spec is stored as model.json would hold it.</summary>
-    public static OnnxExportResult Export(PoseNetwork network, string outputPath, OnnxExportOptions? options = null) =>
-        Write(network, outputPath, options ?? new(), PoseModels.SpecJson(network.Spec), optionsJson: null);
+    /// <summary>
+    /// Exports <paramref name="network"/> (a <see cref="PoseModel"/>) with <paramref name="card"/> in the metadata (by
+    /// default the card its spec alone gives, <see cref="ModelCard.Describe"/>).
+    /// </summary>
+    public static OnnxExportResult Export(PoseNetwork network, string outputPath, OnnxExportOptions? options = null, ModelCard? card = null)
+    {
+        card ??= ModelCard.Describe(network.Spec);
+        return Write(network, outputPath, options ?? new(), card, card.ToJson(), optionsJson: null);
+    }
 
     /// <summary>The ONNX model for <paramref name="network"/>, not written anywhere (for tests and tools).</summary>
-    internal static ModelProto Build(PoseNetwork network, int opset, string modelJson, string? optionsJson)
+    internal static ModelProto Build(PoseNetwork network, int opset, ModelCard card, string modelJson, string? optionsJson)
     {
         var spec = network.Spec;
         var graph = new OnnxGraph();
@@ -86,16 +94,16 @@ public static class OnnxExport
             Graph = graph.Proto,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
-        foreach (var (key, value) in OnnxMetadata.For(spec, modelJson, optionsJson)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        foreach (var (key, value) in OnnxMetadata.For(card, modelJson, optionsJson)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
     }
 
-    private static OnnxExportResult Write(PoseNetwork network, string outputPath, OnnxExportOptions options, string modelJson, string? optionsJson)
+    private static OnnxExportResult Write(PoseNetwork network, string outputPath, OnnxExportOptions options, ModelCard card, string modelJson, string? optionsJson)
     {
         options.Validate();
         var path = Path.GetFullPath(outputPath);
         if (File.Exists(path) && !options.Overwrite) throw new IOException($"{path} exists; pass --force (Overwrite) to replace it.");
-        var model = Build(network, options.Opset, modelJson, optionsJson);
+        var model = Build(network, options.Opset, card, modelJson, optionsJson);
         var bytes = model.ToByteArray();
         double? difference = options.Verify ? Difference(network, bytes) : null;
         if (difference > options.Tolerance)

@@ -33,8 +33,8 @@ public sealed record OnnxBackendOptions(int IntraOpThreads = 0, int InterOpThrea
 
 /// <summary>
 /// Runs an exported .onnx file (see <see cref="OnnxExport"/>) in ONNX Runtime: the same raw head output the TorchSharp
-/// network gives, so the engine's one decoder serves both. The model spec comes from the file's own metadata, and nothing
-/// here touches TorchSharp, so a process that predicts through this backend never loads libtorch.
+/// network gives, so the engine's one decoder serves both. The model card comes from the file's own metadata, and nothing
+/// here touches TorchSharp, so a process that predicts through this backend never loads libtorch (see <see cref="OpenEngine"/>).
 /// </summary>
 public sealed class OnnxBackend : IPoseBackend
 {
@@ -45,7 +45,7 @@ public sealed class OnnxBackend : IPoseBackend
         this.session = session;
         Source = source;
         Metadata = session.ModelMetadata.CustomMetadataMap;
-        Spec = OnnxMetadata.Read(Metadata, source);
+        Card = OnnxMetadata.ReadCard(Metadata, source);
         var input = session.InputMetadata.TryGetValue(OnnxMetadata.InputName, out var i) ? i
             : throw new InvalidDataException($"{source}: no graph input named '{OnnxMetadata.InputName}'.");
         if (input.Dimensions is not [_, 3, var h, var w] || h != Spec.InputHeight || w != Spec.InputWidth)
@@ -59,6 +59,24 @@ public sealed class OnnxBackend : IPoseBackend
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No ONNX model at {path}.", path);
         return FromBytes(File.ReadAllBytes(path), path, options ?? new());
+    }
+
+    /// <summary>
+    /// The inference engine over the file alone: this backend plus the model card from its metadata. Nothing on this path
+    /// loads libtorch, so a machine that only predicts needs the .onnx file, not TorchSharp's native libraries.
+    /// </summary>
+    public static PoseEngine OpenEngine(string path, EngineOptions? engine = null, OnnxBackendOptions? options = null)
+    {
+        var backend = Open(path, options);
+        try
+        {
+            return new PoseEngine(backend, backend.Card, engine);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
     }
 
     internal static OnnxBackend FromBytes(byte[] model, string source, OnnxBackendOptions options)
@@ -84,7 +102,10 @@ public sealed class OnnxBackend : IPoseBackend
         }
     }
 
-    public PoseModelSpec Spec { get; }
+    public PoseModelSpec Spec => Card.Spec;
+
+    /// <summary>The model card stored in the file (crop policy, locator, decoding rule, pixel convention, skeleton).</summary>
+    public ModelCard Card { get; }
 
     public string Name => "onnx";
 

@@ -1,8 +1,9 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Transforms.Onnx;
 using NewtPose.Export;
-using NewtPose.Models;
+using NewtPose.Inference;
 
 namespace NewtPose.MlNet;
 
@@ -32,8 +33,39 @@ public static class PosePipeline
     /// <summary>Columns the pipeline adds.</summary>
     public const string ImageColumn = "newtpose_image";
 
-    /// <summary>The spec stored in an exported file, read without ONNX Runtime or libtorch.</summary>
-    public static PoseModelSpec ReadSpec(string onnxPath) => OnnxMetadata.ReadFile(onnxPath);
+    /// <summary>Columns <see cref="Keypoints"/> adds: x, y of keypoint k at 2k, 2k + 1 (network-input pixels), and the confidences.</summary>
+    public const string KeypointsColumn = "Keypoints";
+    public const string ConfidenceColumn = "Confidence";
+
+    /// <summary>
+    /// The whole pipeline: <see cref="Network"/>, then <see cref="Keypoints"/> with the model card stored in the file.
+    /// Output columns <see cref="KeypointsColumn"/> and <see cref="ConfidenceColumn"/>, in the pixels of the letterboxed
+    /// network input.
+    /// </summary>
+    public static IEstimator<ITransformer> Create(MLContext ml, string onnxPath, PosePipelineOptions? options = null) =>
+        Network(ml, onnxPath, options).Append(Keypoints(ml, OnnxMetadata.ReadFile(onnxPath)));
+
+    /// <summary>
+    /// NewtPose's keypoint decoding as an ML.NET step: the raw output column of <see cref="Network"/> decoded by the
+    /// inference engine's <see cref="PoseDecoder"/> (the one decoder every backend shares), one row at a time.
+    /// </summary>
+    public static IEstimator<ITransformer> Keypoints(MLContext ml, ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        var decoder = new PoseDecoder(card);
+        var spec = card.Spec;
+        var (height, width) = (spec.InputHeight / spec.HeatmapStride, spec.InputWidth / spec.HeatmapStride);
+        var channels = decoder.Channels;
+        // ApplyOnnxModel types the column with the graph's shape, batch included: (1, C, H/4, W/4).
+        var input = SchemaDefinition.Create(typeof(RawOutputRow));
+        input[OnnxMetadata.OutputName].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 1, channels, height, width);
+        return ml.Transforms.CustomMapping<RawOutputRow, KeypointsRow>((raw, row) =>
+        {
+            var points = decoder.Decode(new RawOutput(raw.Output, 1, channels, height, width))[0];
+            row.Keypoints = points.SelectMany(p => new[] { (float)p.X, (float)p.Y }).ToArray();
+            row.Confidence = points.Select(p => (float)p.Confidence).ToArray();
+        }, contractName: null, inputSchemaDefinition: input);
+    }
 
     /// <summary>Images (a path column) to the raw head output column, per row; see the class summary.</summary>
     public static IEstimator<ITransformer> Network(MLContext ml, string onnxPath, PosePipelineOptions? options = null)
@@ -41,7 +73,7 @@ public static class PosePipeline
         ArgumentNullException.ThrowIfNull(ml);
         options ??= new();
         options.Validate();
-        var spec = ReadSpec(onnxPath);
+        var spec = OnnxMetadata.ReadFile(onnxPath).Spec;
         var onnx = new OnnxOptions
         {
             ModelFile = onnxPath,

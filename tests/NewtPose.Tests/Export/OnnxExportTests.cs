@@ -1,4 +1,6 @@
 using System.Text.Json;
+using NewtPose.Augmentation;
+using NewtPose.Data;
 using NewtPose.Export;
 using NewtPose.Inference;
 using NewtPose.Models;
@@ -35,9 +37,11 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal(Keypoints, JsonSerializer.Deserialize<string[]>(backend.Metadata[OnnxMetadata.Keypoints]));
         Assert.Equal("[[1,2]]", backend.Metadata[OnnxMetadata.SwapPairs]);
         Assert.Equal("64x96", backend.Metadata[OnnxMetadata.InputSize]);
-        Assert.Equal("true", backend.Metadata[OnnxMetadata.FlipTest]);
-        Assert.Contains("'light'", backend.Metadata[OnnxMetadata.Crop]);
-        Assert.Contains("offset", backend.Metadata[OnnxMetadata.Decoding]);
+        Assert.Equal("[[0,1],[0,3]]", backend.Metadata[OnnxMetadata.Skeleton]);
+        Assert.Equal("true", backend.Metadata[OnnxMetadata.TrainedWithFlips]);
+        Assert.Contains("\"margin\":0.15", backend.Metadata[OnnxMetadata.Crop]);
+        Assert.StartsWith("heatmap_argmax_refined: ", backend.Metadata[OnnxMetadata.Decoding]);
+        Assert.Equal(PoseModels.LoadCard(run.Path).ToJson(), backend.Card.ToJson());
         Assert.Equal("heatmap with location refinement", backend.Metadata[OnnxMetadata.Head]);
 
         // Dynamic batch, at ONNX Runtime's full optimisation, on the photo the engine would crop.
@@ -118,7 +122,8 @@ public sealed class OnnxExportTests : IDisposable
     {
         var run = new RunFolder(Path.Combine(folder, "run-" + backbone));
         using var model = RandomModel(backbone, head, locationRefinement: true);
-        PoseModels.Save(model, run.Path);
+        var skeleton = new Skeleton(Keypoints, [new Edge(0, 1), new Edge(0, 3)], [new SwapPair(1, 2)]);
+        PoseModels.Save(model, run.Path, card: ModelCard.Describe(model.Spec, skeleton, AugmentationOptions.Preset("light")));
         new TrainingOptions { Backbone = backbone, Head = head, InputWidth = 64, InputHeight = 96, Augmentation = "light", FlipTest = true }.Save(run.OptionsFile);
         return run;
     }

@@ -78,6 +78,6 @@ public sealed class OnnxParityTests(ITestOutputHelper output)
     }
 
     private static OnnxBackend InMemory(PoseModel model, int opset = 17, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>
-        OnnxBackend.FromBytes(OnnxExport.Build(model, opset, PoseModels.SpecJson(model.Spec), null).ToByteArray(), "test graph",
+        OnnxBackend.FromBytes(OnnxExport.Build(model, opset, ModelCard.Describe(model.Spec), ModelCard.Describe(model.Spec).ToJson(), null).ToByteArray(), "test graph",
             new OnnxBackendOptions(IntraOpThreads: 1, Optimization: optimization));
 }

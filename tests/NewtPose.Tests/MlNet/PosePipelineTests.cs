@@ -50,6 +50,36 @@ public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public void The_whole_pipeline_gives_the_engine_decoders_keypoints_on_the_same_crops()
+    {
+        Directory.CreateDirectory(folder);
+        using var model = RandomModel("mobilenetv2", "heatmap", true, 64, 64);
+        var onnxPath = Path.Combine(folder, "model.onnx");
+        OnnxExport.Export(model, onnxPath);
+        var crops = new[] { 2, 5 }.Select(photo => SaveCrop(PhotoCrop(model.Spec, photo), 64, 64, $"crop{photo}.png")).ToArray();
+
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromEnumerable(crops.Select(c => new ImageRow { ImagePath = Path.GetFileName(c) }));
+        var scored = PosePipeline.Create(ml, onnxPath, new PosePipelineOptions(ImageFolder: folder, IntraOpThreads: 1)).Fit(data).Transform(data);
+        var keypoints = scored.GetColumn<float[]>(PosePipeline.KeypointsColumn).ToArray();
+        var confidence = scored.GetColumn<float[]>(PosePipeline.ConfidenceColumn).ToArray();
+
+        using var backend = OnnxBackend.Open(onnxPath);
+        var decoder = new PoseDecoder(backend.Card);
+        for (var i = 0; i < crops.Length; i++)
+        {
+            var expected = decoder.Decode(backend.Run(Planar(ImageLoader.Load(crops[i])), 1))[0];
+            Assert.Equal(2 * expected.Length, keypoints[i].Length);
+            for (var k = 0; k < expected.Length; k++)
+            {
+                Assert.True(Math.Abs(expected[k].X - keypoints[i][2 * k]) < 1e-3 && Math.Abs(expected[k].Y - keypoints[i][2 * k + 1]) < 1e-3,
+                    $"crop {i} keypoint {k}: ML.NET ({keypoints[i][2 * k]}, {keypoints[i][2 * k + 1]}) vs decoder ({expected[k].X}, {expected[k].Y})");
+                Assert.Equal(expected[k].Confidence, confidence[i][k], 4);
+            }
+        }
+    }
+
     private string SaveCrop(float[] chw, int width, int height, string name)
     {
         var plane = width * height;
