@@ -24,13 +24,14 @@ public sealed record PosePipelineOptions(string? ImageFolder = null, string Imag
 /// <summary>
 /// An ML.NET pipeline over a `newtpose export` file, composed from ML.NET's own steps: LoadImages → ResizeImages
 /// (letterbox to the model's input size, <see cref="ImageResizingEstimator.ResizingKind.IsoPad"/>) → ExtractPixels (planar
-/// RGB scaled to [0, 1], what the graph takes; it normalises inside) → ApplyOnnxModel. The raw head output lands in the
-/// column <see cref="OnnxMetadata.OutputName"/>; the input size and keypoints come from the file's metadata, so the .onnx
-/// is all a caller needs.
+/// RGB scaled to [0, 1], what the graph takes; it normalises inside) → ApplyOnnxModel (<see cref="Network"/>: the raw
+/// head output in the column <see cref="OnnxMetadata.OutputName"/>) → NewtPose's keypoint decoding (<see cref="Keypoints"/>;
+/// both: <see cref="Create"/>). The input size and the model card come from the file's metadata, so the .onnx is all a
+/// caller needs. ML.NET does not find the animal: give it crops (the engine, <see cref="OnnxBackend.OpenEngine"/>, finds it).
 /// </summary>
 public static class PosePipeline
 {
-    /// <summary>Columns the pipeline adds.</summary>
+    /// <summary>The image column the pipeline adds (loaded, then letterboxed in place).</summary>
     public const string ImageColumn = "newtpose_image";
 
     /// <summary>Columns <see cref="Keypoints"/> adds: x, y of keypoint k at 2k, 2k + 1 (network-input pixels), and the confidences.</summary>

@@ -102,10 +102,7 @@ public static class PoseModels
     /// <summary>Reads and validates a spec written by <see cref="Save"/>.</summary>
     public static PoseModelSpec ReadSpec(string path) => ParseSpec(File.ReadAllText(path), path);
 
-    /// <summary>The spec as {name}.json holds it (snake_case JSON); what an exported ONNX file carries in its metadata too.</summary>
-    public static string SpecJson(PoseModelSpec spec) => JsonSerializer.Serialize(spec, Json);
-
-    /// <summary>Parses and validates spec JSON (<see cref="SpecJson"/>); errors name <paramref name="source"/>.</summary>
+    /// <summary>Parses and validates spec JSON as {name}.json holds it (an exported ONNX file's metadata too); errors name <paramref name="source"/>.</summary>
     public static PoseModelSpec ParseSpec(string json, string source)
     {
         PoseModelSpec? spec;
