@@ -83,9 +83,10 @@ internal static class SpeedBench
 
     private static double Torch(PoseModel model, float[] pixels, int batch, SpeedOptions options)
     {
-        using var input = tensor(pixels, [batch, 3, model.Spec.InputHeight, model.Spec.InputWidth]);
-        using var _ = no_grad();
-        return Measure(() => { using var output = model.forward(input); return output.shape; }, batch, options);
+        // The engine's TorchBackend (eval, no_grad, output copied out as floats), as OnnxBackend copies its output too.
+        // Not disposed: it would dispose the model, which the caller owns.
+        var backend = new TorchBackend(model);
+        return Measure(() => backend.Run(pixels, batch), batch, options);
     }
 
     private static double MlNet(string onnxPath, int size, SpeedOptions options, string scratch)

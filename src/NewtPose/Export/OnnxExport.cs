@@ -1,11 +1,9 @@
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using NewtPose.Inference;
 using NewtPose.IO;
 using NewtPose.Models;
 using NewtPose.Training;
 using Onnx;
-using static TorchSharp.torch;
 
 namespace NewtPose.Export;
 
@@ -124,30 +122,20 @@ public static class OnnxExport
         for (var i = 0; i < pixels.Length; i++) pixels[i] = (float)random.NextDouble();
         using var backend = OnnxBackend.FromBytes(onnx, "exported graph", new OnnxBackendOptions());
         var exported = backend.Run(pixels, batch);
-        var expected = TorchForward(network, pixels, batch);
-        if (expected.Length != exported.Values.Length)
-            throw new OnnxExportException($"The exported graph gives {exported.Values.Length} values for a batch of {batch}, TorchSharp {expected.Length}.");
-        return expected.Zip(exported.Values, (a, b) => (double)Math.Abs(a - b)).Max();
-    }
-
-    /// <summary>The network's raw output in eval mode (its mode is restored after).</summary>
-    internal static float[] TorchForward(PoseNetwork network, float[] pixels, int batch)
-    {
         var wasTraining = network.training;
-        network.eval();
+        float[] expected;
         try
         {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            var parameter = network.parameters().FirstOrDefault();
-            var input = tensor(pixels, [batch, 3, network.Spec.InputHeight, network.Spec.InputWidth]);
-            if (parameter is not null) input = input.to(parameter.device);
-            return MemoryMarshal.Cast<byte, float>(network.forward(input).cpu().contiguous().bytes).ToArray();
+            // Not disposed: the backend would dispose the caller's network. It puts the network in eval mode; the mode is restored.
+            expected = new TorchBackend(network).Run(pixels, batch).Values;
         }
         finally
         {
             if (wasTraining) network.train();
         }
+        if (expected.Length != exported.Values.Length)
+            throw new OnnxExportException($"The exported graph gives {exported.Values.Length} values for a batch of {batch}, TorchSharp {expected.Length}.");
+        return expected.Zip(exported.Values, (a, b) => (double)Math.Abs(a - b)).Max();
     }
 
     private static long IrVersion(int opset) => opset switch { <= 14 => 7, <= 18 => 8, <= 20 => 9, _ => 10 };

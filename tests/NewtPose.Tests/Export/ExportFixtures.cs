@@ -1,5 +1,6 @@
 using NewtPose.Augmentation;
 using NewtPose.Data;
+using NewtPose.Inference;
 using NewtPose.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -77,6 +78,9 @@ internal static class ExportFixtures
         for (var i = 0; i < pixels.Length; i++) pixels[i] = (float)random.NextDouble();
         return pixels;
     }
+
+    /// <summary>The TorchSharp network's raw output, through the engine's TorchBackend (not disposed: the caller owns the model).</summary>
+    public static float[] Torch(PoseModel model, float[] pixels, int batch) => new TorchBackend(model).Run(pixels, batch).Values;
 
     public static double MaxAbsDifference(float[] a, float[] b)
     {

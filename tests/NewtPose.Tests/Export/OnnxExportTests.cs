@@ -46,7 +46,7 @@ public sealed class OnnxExportTests : IDisposable
 
         // Dynamic batch, at ONNX Runtime's full optimisation, on the photo the engine would crop.
         var pixels = PhotoCrop(backend.Spec, 4).Concat(PhotoCrop(backend.Spec, 5)).Concat(PhotoCrop(backend.Spec, 6)).ToArray();
-        var difference = MaxAbsDifference(OnnxExport.TorchForward(model, pixels, 3), backend.Run(pixels, 3).Values);
+        var difference = MaxAbsDifference(Torch(model, pixels, 3), backend.Run(pixels, 3).Values);
         Assert.True(difference < 1e-4, $"max |Δ| {difference}");
     }
 

@@ -38,7 +38,7 @@ public sealed class OnnxParityTests(ITestOutputHelper output)
         var batch4 = photo.Concat(RandomPixels(model.Spec, 3, seed: 2)).ToArray();
         foreach (var (pixels, batch) in new[] { (photo, 1), (batch4, 4) })
         {
-            var expected = OnnxExport.TorchForward(model, pixels, batch);
+            var expected = Torch(model, pixels, batch);
             var actual = onnx.Run(pixels, batch);
             var channels = head == "heatmap" && locationRefinement ? 3 * Keypoints.Length : Keypoints.Length;
             Assert.Equal((batch, channels, 24, 16), (actual.Batch, actual.Channels, actual.Height, actual.Width));
@@ -58,7 +58,7 @@ public sealed class OnnxParityTests(ITestOutputHelper output)
         model.eval();
         using var onnx = InMemory(model);
         var pixels = PhotoCrop(spec, photo: 2).Concat(PhotoCrop(spec, photo: 3)).ToArray();
-        var expected = OnnxExport.TorchForward(model, pixels, 2);
+        var expected = Torch(model, pixels, 2);
         var difference = MaxAbsDifference(expected, onnx.Run(pixels, 2).Values);
         output.WriteLine($"resnet18-imagenet (pretrained) 96²: max |Δ| {difference:E2}, output spread {Spread(expected):F3}");
         Assert.True(Spread(expected) > 0.05);
@@ -73,7 +73,7 @@ public sealed class OnnxParityTests(ITestOutputHelper output)
         using var model = RandomModel("hrnet-small", "heatmap", true, 64, 64);
         using var onnx = InMemory(model, opset);
         var pixels = RandomPixels(model.Spec, 2, seed: 5);
-        var difference = MaxAbsDifference(OnnxExport.TorchForward(model, pixels, 2), onnx.Run(pixels, 2).Values);
+        var difference = MaxAbsDifference(Torch(model, pixels, 2), onnx.Run(pixels, 2).Values);
         Assert.True(difference <= Tolerance, $"opset {opset}: max |Δ| {difference:E2}");
     }
 
