@@ -4,6 +4,8 @@
 //       by the model, for each number of refine passes), scored in the photos' pixels with KeypointMetrics.
 //   dotnet run -c Release --project bench/InferBench -- train --out RUN_FOLDER [--data PATH] [--config bench/configs/demo.json] [--whole-photo 0.25] [--threads 1]
 //       trains like `newtpose train --config`, with the preset's WholePhotoProbability replaced (0 = the network never sees a whole photo).
+//   dotnet run -c Release --project bench/InferBench -- speed [...]   img/s of the network per engine beside the CPU's ceiling (SpeedBench.cs)
+//   dotnet run -c Release --project bench/InferBench -- e2e [...]     photos/s of the engine from a .onnx or a run folder (EndToEndBench.cs)
 using System.Globalization;
 using NewtPose.Augmentation;
 using NewtPose.Data;
@@ -16,10 +18,14 @@ using TorchSharp;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["speed", ..]) return SpeedBench.Run(args[1..]);
+if (args is ["e2e", ..]) return EndToEndBench.Run(args[1..]);
 if (args.Length == 0 || args[0] is not ("measure" or "train"))
 {
     Console.Error.WriteLine("usage: InferBench measure --run RUN [--data PATH] [--split test|val|train|all] [--passes 0,1,2] [--flip-test auto|on|off] [--threads N]\n" +
-                            "       InferBench train --out RUN [--data PATH] [--config FILE] [--whole-photo P] [--threads N]");
+                            "       InferBench train --out RUN [--data PATH] [--config FILE] [--whole-photo P] [--threads N]\n" +
+                            "       InferBench speed [--sizes 192,256] [--batches 1,8] [--backbone NAME] [--head heatmap|integral] [--threads N] [--iterations N] [--rounds N] [--engines torch,onnx,onnx-basic,mlnet]\n" +
+                            "       InferBench e2e --model model.onnx|RUN --photos DIR [--batch 8] [--passes 1] [--threads 2] [--rounds 2]");
     return 2;
 }
 var values = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -100,25 +100,28 @@ public static class PoseModels
     }
 
     /// <summary>Reads and validates a spec written by <see cref="Save"/>.</summary>
-    public static PoseModelSpec ReadSpec(string path)
+    public static PoseModelSpec ReadSpec(string path) => ParseSpec(File.ReadAllText(path), path);
+
+    /// <summary>Parses and validates spec JSON as {name}.json holds it (an exported ONNX file's metadata too); errors name <paramref name="source"/>.</summary>
+    public static PoseModelSpec ParseSpec(string json, string source)
     {
         PoseModelSpec? spec;
         try
         {
-            spec = JsonSerializer.Deserialize<PoseModelSpec>(File.ReadAllText(path), Json);
+            spec = JsonSerializer.Deserialize<PoseModelSpec>(json, Json);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a model spec ({e.Message}).", e);
+            throw new InvalidDataException($"{source}: not a model spec ({e.Message}).", e);
         }
-        if (spec is null) throw new InvalidDataException($"{path}: the model spec is empty.");
+        if (spec is null) throw new InvalidDataException($"{source}: the model spec is empty.");
         try
         {
             spec.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{source}: {e.Message}", e);
         }
         return spec;
     }

@@ -48,7 +48,7 @@ public sealed class HrNetSmall : Backbone
     }
 
     /// <summary>Two 3×3 conv-BN layers with an identity shortcut (channels unchanged).</summary>
-    private sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+    internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d conv1, conv2;
         private readonly BatchNorm2d bn1, bn2;
@@ -71,7 +71,7 @@ public sealed class HrNetSmall : Backbone
     }
 
     /// <summary>One residual block per branch, then every branch receives the sum of all branches resampled to its resolution.</summary>
-    private sealed class HighResolutionModule : nn.Module<Tensor[], Tensor[]>
+    internal sealed class HighResolutionModule : nn.Module<Tensor[], Tensor[]>
     {
         private readonly ModuleList<ResidualBlock> branches;
         // fuse[i * n + j] brings branch j to branch i's resolution and width (null module = identity when i == j).

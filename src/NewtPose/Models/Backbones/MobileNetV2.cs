@@ -40,15 +40,17 @@ public sealed class MobileNetV2 : Backbone
 
     private static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private sealed class InvertedResidual : nn.Module<Tensor, Tensor>
+    internal sealed class InvertedResidual : nn.Module<Tensor, Tensor>
     {
         private readonly Sequential conv;
-        private readonly bool residual;
+
+        /// <summary>Whether the block adds its input to its output (stride 1, channels unchanged); the ONNX exporter reads it.</summary>
+        internal bool Residual { get; }
 
         public InvertedResidual(long inChannels, long outChannels, long stride, long expansion) : base(nameof(InvertedResidual))
         {
             var hidden = inChannels * expansion;
-            residual = stride == 1 && inChannels == outChannels;
+            Residual = stride == 1 && inChannels == outChannels;
             conv = nn.Sequential();
             var i = 0;
             if (expansion != 1) conv.append(Index(i++), ConvNormRelu(inChannels, hidden, 1, relu6: true));
@@ -60,7 +62,7 @@ public sealed class MobileNetV2 : Backbone
 
         public override Tensor forward(Tensor input)
         {
-            if (!residual) return conv.forward(input);
+            if (!Residual) return conv.forward(input);
             using var scope = NewDisposeScope();
             return conv.forward(input).add_(input).MoveToOuterDisposeScope();
         }

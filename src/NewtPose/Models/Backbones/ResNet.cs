@@ -62,7 +62,7 @@ public sealed class ResNet : Backbone
     private static Sequential? Shortcut(long inChannels, long outChannels, long stride) =>
         stride == 1 && inChannels == outChannels ? null : nn.Sequential(("0", Conv(inChannels, outChannels, 1, stride)), ("1", Norm(outChannels)));
 
-    private sealed class BasicBlock : nn.Module<Tensor, Tensor>
+    internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d conv1, conv2;
         private readonly BatchNorm2d bn1, bn2;
@@ -88,7 +88,7 @@ public sealed class ResNet : Backbone
         }
     }
 
-    private sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
+    internal sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
     {
         public const int Expansion = 4;
         private readonly Conv2d conv1, conv2, conv3;
