@@ -15,5 +15,6 @@ internal static class CommandCatalog
         Commands.ModelsCommand.Create(),
         Commands.TrainCommand.Create(),
         Commands.DemoCommand.Create(),
+        Commands.LabelCommand.Create(),
     ];
 }

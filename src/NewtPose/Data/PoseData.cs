@@ -87,6 +87,8 @@ public static class PoseData
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(format));
         }
+        if (format != LabelFormat.Coco && dataset.Images.Count(i => i.Attributes.Count > 0) is var withFields and > 0)
+            losses.Add($"{withFields} images have extra fields ({string.Join(", ", dataset.Images.SelectMany(i => i.Attributes.Keys).Distinct().Take(5))}) that {format} cannot hold; they were not written.");
         var (copied, missing) = CopyImages(dataset, outputRoot, targets);
         if (missing.Count > 0)
             losses.Add($"{missing.Count} image files were not found and not copied (first: {string.Join(", ", missing.Take(3))}); their labels were written.");

@@ -51,5 +51,9 @@ public sealed record PoseInstance
 /// <param name="Instances">The animals labelled in the image (several per image are kept).</param>
 public sealed record LabeledImage(string Path, int Width, int Height, IReadOnlyList<PoseInstance> Instances)
 {
+    /// <summary>Extra image fields kept from the source (COCO image fields beyond id, file_name, width, height), e.g. the
+    /// review state that <c>newtpose label</c> writes.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
     public bool IsLabeled => Instances.Any(i => i.LabeledCount > 0);
 }

@@ -16,12 +16,17 @@ namespace NewtPose.Data.Formats.Coco;
 /// <c>individual</c> names the animal (used to group splits).</para>
 /// <para><c>categories</c>: the keypoint category with <c>keypoints</c> (names, order kept) and <c>skeleton</c>
 /// (1-based index pairs). NewtPose adds an optional <c>swap_pairs</c> list of [left name, right name].</para>
+/// <para>Image fields beyond id, file_name, width, height (and COCO's license, URLs and date) are kept as image attributes.</para>
 /// Image paths are relative to the JSON file's folder (or an <c>images/</c> folder beside it when that is where the files are).
 /// </summary>
 public static class CocoFormat
 {
     private static readonly HashSet<string> StandardAnnotationFields =
         ["id", "image_id", "category_id", "keypoints", "num_keypoints", "bbox", "area", "iscrowd", "segmentation", "individual"];
+
+    // COCO's own image fields (license, URLs, date) are dropped as before; only other fields are kept as attributes.
+    private static readonly HashSet<string> StandardImageFields =
+        ["id", "file_name", "width", "height", "license", "coco_url", "flickr_url", "date_captured"];
 
     public static PoseDataset Read(string path)
     {
@@ -139,7 +144,7 @@ public static class CocoFormat
                 var width = (int)(Integer(image, "width", where) ?? 0);
                 var height = (int)(Integer(image, "height", where) ?? 0);
                 if (width < 0 || height < 0) throw Error(where, $"negative image size {width}x{height}.");
-                result.Add((id, new LabeledImage(file, width, height, [])));
+                result.Add((id, new LabeledImage(file, width, height, []) { Attributes = Fields(image, StandardImageFields) ?? new Dictionary<string, string>() }));
                 i++;
             }
             return result;
@@ -215,12 +220,15 @@ public static class CocoFormat
             ann.TryGetProperty("individual", out var v) && v.ValueKind is JsonValueKind.String or JsonValueKind.Number
                 ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()) : null;
 
-        private static Dictionary<string, string>? Attributes(JsonElement ann)
+        private static Dictionary<string, string>? Attributes(JsonElement ann) => Fields(ann, StandardAnnotationFields);
+
+        /// <summary>The fields of <paramref name="record"/> not in <paramref name="standard"/>, strings as they are, anything else as its JSON text.</summary>
+        private static Dictionary<string, string>? Fields(JsonElement record, HashSet<string> standard)
         {
             Dictionary<string, string>? attributes = null;
-            foreach (var field in ann.EnumerateObject())
+            foreach (var field in record.EnumerateObject())
             {
-                if (StandardAnnotationFields.Contains(field.Name)) continue;
+                if (standard.Contains(field.Name)) continue;
                 attributes ??= [];
                 attributes[field.Name] = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString()! : field.Value.GetRawText();
             }
@@ -265,7 +273,10 @@ public static class CocoFormat
         for (var i = 0; i < dataset.Images.Count; i++)
         {
             var image = dataset.Images[i];
-            images.Add(new JsonObject { ["id"] = i + 1, ["file_name"] = image.Path, ["width"] = image.Width, ["height"] = image.Height });
+            var imageNode = new JsonObject { ["id"] = i + 1, ["file_name"] = image.Path, ["width"] = image.Width, ["height"] = image.Height };
+            foreach (var (key, value) in image.Attributes)
+                if (!imageNode.ContainsKey(key)) imageNode[key] = AttributeNode(value);
+            images.Add(imageNode);
             foreach (var instance in image.Instances)
             {
                 var values = new JsonArray();
