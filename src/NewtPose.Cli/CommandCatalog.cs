@@ -16,5 +16,6 @@ internal static class CommandCatalog
         Commands.TrainCommand.Create(),
         Commands.DemoCommand.Create(),
         Commands.LabelCommand.Create(),
+        Commands.PredictCommand.Create(),
     ];
 }

@@ -7,10 +7,15 @@ namespace NewtPose.Augmentation;
 /// </summary>
 public sealed record AugmentationOptions
 {
-    /// <summary>Added on every side of the animal's box, as a fraction of the box's longer side.</summary>
-    public double CropMargin { get; init; } = 0.15;
-    /// <summary>Smallest crop side, as a fraction of the photo's longer side (for a box around one or two points).</summary>
-    public double MinCropFraction { get; init; } = 0.05;
+    /// <summary>How the photo is cropped around the animal (saved in the model card: inference crops the same way).</summary>
+    public CropPolicy Crop { get; init; } = CropPolicy.Default;
+
+    /// <summary>
+    /// Probability that a training sample shows the whole letterboxed photo instead of the crop around the animal (the
+    /// rest of the augmentation still applies). This is what teaches the network to find the animal in a photo nobody
+    /// labelled: the inference engine's first pass runs on the whole photo (see NewtPose.Inference.PoseEngine).
+    /// </summary>
+    public double WholePhotoProbability { get; init; }
 
     public double RotationProbability { get; init; }
     /// <summary>Angles are uniform in ±this; 180 gives the full circle.</summary>
@@ -63,7 +68,7 @@ public sealed record AugmentationOptions
     /// <summary>Patch side uniform in [0.05, this] of the sample's side.</summary>
     public double MaxOcclusionSize { get; init; } = 0.25;
 
-    /// <summary>Crop and letterbox only.</summary>
+    /// <summary>Crop and letterbox only (no whole-photo samples either: such a model finds the animal poorly).</summary>
     public static AugmentationOptions None { get; } = new();
 
     /// <summary>Small changes: ±30° rotation, mild scale and colour.</summary>
@@ -74,6 +79,7 @@ public sealed record AugmentationOptions
         TranslateProbability = 0.5, MaxTranslate = 0.05,
         HorizontalFlipProbability = 0.5,
         ColorProbability = 0.5, MaxBrightness = 0.1, MaxContrast = 0.15, MaxGamma = 0.15, MaxHueDegrees = 5, MaxSaturation = 0.15,
+        WholePhotoProbability = 0.25,
     };
 
     /// <summary>
@@ -95,6 +101,7 @@ public sealed record AugmentationOptions
         NoiseProbability = 0.2, MaxNoiseStd = 0.03,
         JpegProbability = 0.1, MinJpegQuality = 40,
         OcclusionProbability = 0.1, MaxOcclusions = 1, MaxOcclusionSize = 0.2,
+        WholePhotoProbability = 0.25,
     };
 
     /// <summary>Everything, often and strongly: for very small data sets.</summary>
@@ -133,11 +140,10 @@ public sealed record AugmentationOptions
             (nameof(HorizontalFlipProbability), HorizontalFlipProbability), (nameof(VerticalFlipProbability), VerticalFlipProbability),
             (nameof(ColorProbability), ColorProbability), (nameof(BlurProbability), BlurProbability),
             (nameof(NoiseProbability), NoiseProbability), (nameof(JpegProbability), JpegProbability),
-            (nameof(OcclusionProbability), OcclusionProbability),
+            (nameof(OcclusionProbability), OcclusionProbability), (nameof(WholePhotoProbability), WholePhotoProbability),
         })
             Check(p is >= 0 and <= 1, name, p, "must be a probability in [0, 1]");
-        Check(CropMargin is >= 0 and <= 2, nameof(CropMargin), CropMargin, "must be in [0, 2]");
-        Check(MinCropFraction is > 0 and <= 1, nameof(MinCropFraction), MinCropFraction, "must be in (0, 1]");
+        (Crop ?? throw new ArgumentException("AugmentationOptions.Crop is null.", nameof(Crop))).Validate();
         Check(MaxRotationDegrees is >= 0 and <= 180, nameof(MaxRotationDegrees), MaxRotationDegrees, "must be in [0, 180]");
         Check(MinScale > 0 && MinScale <= MaxScale && MaxScale <= 10, nameof(MinScale), MinScale, $"and MaxScale ({MaxScale}) must satisfy 0 < MinScale ≤ MaxScale ≤ 10");
         Check(MaxTranslate is >= 0 and <= 1, nameof(MaxTranslate), MaxTranslate, "must be in [0, 1]");

@@ -49,7 +49,8 @@ public sealed class PoseSampler : IPoseSampler
     public PoseSample Sample(ScaledImage image, PoseInstance instance, Random random, bool augment)
     {
         CheckCount(instance);
-        var crop = CropBox(image, instance.Box ?? BoundingBox.AroundLabeled(instance.Keypoints));
+        var photo = PhotoSize(image);
+        var crop = WholePhoto(random, augment) ? Options.Crop.CropFor(photo, null) : Options.Crop.CropFor(photo, instance.Box ?? BoundingBox.AroundLabeled(instance.Keypoints));
         return Build(image, instance.Keypoints, crop, random, augment);
     }
 
@@ -64,10 +65,12 @@ public sealed class PoseSampler : IPoseSampler
         var box = instance.Box ?? BoundingBox.AroundLabeled(instance.Keypoints);
         var path = dataset.FullPath(image);
         var photo = image.Width > 0 && image.Height > 0 ? (image.Width, image.Height) : ImageLoader.ReadSize(path);
-        var crop = CropBox(photo, box);
-        // The same request with or without augmentation, so validation pixels do not depend on what was sampled before.
+        var crop = Options.Crop.CropFor(photo, box);
+        // The same request with or without augmentation (and for a whole-photo sample, which needs fewer pixels than the
+        // animal's crop), so the decoded pixels never depend on what was sampled before.
         var zoomIn = Options.ScaleProbability > 0 ? Math.Max(1.0, Options.MaxScale) : 1.0;
-        var needed = Math.Min(Width, Height) / crop.Width * zoomIn;
+        var needed = Fit(crop) * zoomIn;
+        if (WholePhoto(random, augment)) crop = Options.Crop.CropFor(photo, null);
         return Build(Cache.Get(path, needed), instance.Keypoints, crop, random, augment);
     }
 
@@ -75,7 +78,7 @@ public sealed class PoseSampler : IPoseSampler
     /// The network input for inference: the box (with the crop margin) or, when null, the whole photo, letterboxed
     /// without augmentation — the validation code path. <see cref="PoseSample.ToSource"/> maps predictions back.
     /// </summary>
-    public PoseSample Crop(ScaledImage image, BoundingBox? box) => Build(image, [], CropBox(image, box), new Random(0), augment: false);
+    public PoseSample Crop(ScaledImage image, BoundingBox? box) => Build(image, [], Options.Crop.CropFor(PhotoSize(image), box), new Random(0), augment: false);
 
     public PoseSample Crop(RgbImage image, BoundingBox? box) => Crop(ScaledImage.FullSize(image), box);
 
@@ -85,9 +88,24 @@ public sealed class PoseSampler : IPoseSampler
     /// </summary>
     public PoseSample Crop(string path, BoundingBox? box)
     {
-        var crop = CropBox(ImageLoader.ReadSize(path), box);
-        return Build(ImageLoader.LoadScaled(path, Math.Min(Width, Height) / crop.Width), [], crop, new Random(0), augment: false);
+        var crop = Options.Crop.CropFor(ImageLoader.ReadSize(path), box);
+        return Build(ImageLoader.LoadScaled(path, Fit(crop)), [], crop, new Random(0), augment: false);
     }
+
+    /// <summary>Sample pixels per source pixel when <paramref name="crop"/> is letterboxed into the sample (before any zoom).</summary>
+    public double Fit(BoundingBox crop) => Math.Min(Width / crop.Width, Height / crop.Height);
+
+    /// <summary>The full-resolution size of the photo behind a decode: source coordinates start at (0, 0) by definition.</summary>
+    public static (double Width, double Height) PhotoSize(ScaledImage image)
+    {
+        var toSource = image.FromSource.Inverse();
+        var (ax, ay) = toSource.Apply(0, 0);
+        var (bx, by) = toSource.Apply(image.Image.Width, image.Image.Height);
+        return (Math.Abs(bx - ax), Math.Abs(by - ay));
+    }
+
+    /// <summary>Whether this training sample shows the whole photo (<see cref="AugmentationOptions.WholePhotoProbability"/>); never drawn when 0, so older seeds give the same samples.</summary>
+    private bool WholePhoto(Random random, bool augment) => augment && PixelAugment.Happens(random, Options.WholePhotoProbability);
 
     private PoseSample Build(ScaledImage image, IReadOnlyList<Keypoint> keypoints, BoundingBox crop, Random random, bool augment)
     {
@@ -102,7 +120,7 @@ public sealed class PoseSampler : IPoseSampler
     private (AffineTransform ToSample, bool Swap) Geometry(BoundingBox crop, Random random, bool augment)
     {
         double cx = crop.X + crop.Width / 2, cy = crop.Y + crop.Height / 2;
-        var fit = Math.Min(Width, Height) / crop.Width;
+        var fit = Fit(crop);
         double angle = 0, zoom = 1, shear = 0, tx = 0, ty = 0;
         bool flipX = false, flipY = false;
         if (augment)
@@ -142,27 +160,6 @@ public sealed class PoseSampler : IPoseSampler
             moved[target] = new Keypoint(x, y, inside ? k.Visibility : Visibility.NotLabeled);
         }
         return moved;
-    }
-
-    /// <summary>A square crop around the box (or the whole photo), with the margin and the minimum size applied.</summary>
-    private BoundingBox CropBox(ScaledImage image, BoundingBox? box)
-    {
-        var toSource = image.FromSource.Inverse();
-        var (ax, ay) = toSource.Apply(0, 0);
-        var (bx, by) = toSource.Apply(image.Image.Width, image.Image.Height);
-        // Source coordinates start at (0, 0) by definition; only the photo's full-resolution size is needed.
-        return CropBox((Math.Abs(bx - ax), Math.Abs(by - ay)), box);
-    }
-
-    private BoundingBox CropBox((double Width, double Height) photo, BoundingBox? box)
-    {
-        // The whole photo needs no margin: there is nothing beyond it.
-        var b = box ?? new BoundingBox(0, 0, photo.Width, photo.Height);
-        var margin = box is null ? 0 : Options.CropMargin;
-        var longer = Math.Max(b.Width, b.Height);
-        var side = Math.Max(longer * (1 + 2 * margin), Options.MinCropFraction * Math.Max(photo.Width, photo.Height));
-        side = Math.Max(side, 1e-3);
-        return new BoundingBox(b.X + b.Width / 2 - side / 2, b.Y + b.Height / 2 - side / 2, side, side);
     }
 
     /// <summary>

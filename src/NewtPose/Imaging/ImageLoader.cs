@@ -36,8 +36,10 @@ public static class ImageLoader
     /// Decodes the photo, upright, at the smallest size the codec offers whose scale is at least
     /// <paramref name="minScale"/> (JPEG: 1/8, 1/4, 1/2 or 1; other formats: full size). Nothing is resampled after
     /// decoding, so this is the cheapest way to get "enough" pixels; <see cref="ScaledImage.FromSource"/> is exact.
+    /// A file cut short decodes as far as it goes (the rest grey), unless <paramref name="requireComplete"/>: then it is
+    /// an <see cref="InvalidDataException"/> (what prediction on a user's folder wants: a half photo gives wrong points).
     /// </summary>
-    public static ScaledImage LoadScaled(string path, double minScale)
+    public static ScaledImage LoadScaled(string path, double minScale, bool requireComplete = false)
     {
         if (!(minScale > 0)) throw new ArgumentOutOfRangeException(nameof(minScale), minScale, "The scale must be positive.");
         using var codec = OpenCodec(path, out var stream);
@@ -47,7 +49,9 @@ public static class ImageLoader
         var info = new SKImageInfo(scaledW, scaledH, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var decoded = new SKBitmap(info);
         var result = codec.GetPixels(info, decoded.GetPixels());
-        if (result is SKCodecResult.InvalidScale && scale < 1) return LoadScaled(path, 1.0);
+        if (result is SKCodecResult.InvalidScale && scale < 1) return LoadScaled(path, 1.0, requireComplete);
+        if (result is SKCodecResult.IncompleteInput && requireComplete)
+            throw new InvalidDataException($"{path}: the image file is cut short (truncated); only part of it could be decoded.");
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new InvalidDataException($"{path}: image could not be decoded ({result}).");
         var raw = ToRgb(decoded);

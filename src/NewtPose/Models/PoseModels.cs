@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NewtPose.Inference;
 using NewtPose.IO;
 using NewtPose.Models.Heads;
 
@@ -51,14 +52,30 @@ public static class PoseModels
         return new PoseModel(spec, backbone, head);
     }
 
-    /// <summary>Writes {name}.json and {name}.weights into <paramref name="directory"/>, each atomically.</summary>
-    public static void Save(PoseNetwork model, string directory, string name = "model")
+    /// <summary>
+    /// Writes {name}.json (the model card: the spec plus how the model was trained to see photos, <see cref="ModelCard"/>)
+    /// and {name}.weights into <paramref name="directory"/>, each atomically. Without <paramref name="card"/> the card
+    /// says only what the spec knows (<see cref="ModelCard.Describe"/>).
+    /// </summary>
+    public static void Save(PoseNetwork model, string directory, string name = "model", ModelCard? card = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        card ??= ModelCard.Describe(model.Spec);
+        if (!ReferenceEquals(card.Spec, model.Spec) && JsonSerializer.Serialize(card.Spec, Json) != JsonSerializer.Serialize(model.Spec, Json))
+            throw new ArgumentException("The model card describes a different spec than the network's.", nameof(card));
+        card.Validate();
         Directory.CreateDirectory(directory);
         // save(Stream) closes its stream; AtomicFile still has to flush it, so write through a writer that leaves it open.
         AtomicFile.Write(Path.Combine(directory, name + ".weights"), stream => { using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true); model.save(writer); });
-        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(model.Spec, Json));
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), card.ToJson());
+    }
+
+    /// <summary>The model card in {name}.json (written by <see cref="Save"/>; an older spec-only file gets the documented defaults).</summary>
+    public static ModelCard LoadCard(string directory, string name = "model")
+    {
+        var path = Path.Combine(directory, name + ".json");
+        if (!File.Exists(path)) throw new FileNotFoundException($"No model card at {path}.", path);
+        return ModelCard.Read(path);
     }
 
     /// <summary>Rebuilds the network saved by <see cref="Save"/>: the spec from {name}.json, then its weights.</summary>

@@ -5,16 +5,21 @@ namespace NewtPose.Synthesis;
 /// <summary>Draws random postures, placements and photo conditions within the ranges documented in docs/synthetic-newts.md.</summary>
 public static class NewtSceneSampler
 {
-    /// <summary>A random photo of the given animal; everything random comes from <paramref name="random"/>.</summary>
-    public static NewtScene Sample(NewtIndividual individual, int width, int height, Random random)
+    /// <summary>The default span of the animal along the frame's tighter side, as in a photo framed by hand.</summary>
+    public const float DefaultMinFill = 0.42f, DefaultMaxFill = 0.78f;
+
+    /// <summary>
+    /// A random photo of the given animal; everything random comes from <paramref name="random"/>. The whole animal
+    /// (limbs included) spans <paramref name="minFill"/>–<paramref name="maxFill"/> of the frame along its tighter side.
+    /// </summary>
+    public static NewtScene Sample(NewtIndividual individual, int width, int height, Random random, float minFill = DefaultMinFill, float maxFill = DefaultMaxFill)
     {
         var posture = SamplePosture(random);
         var heading = Uniform(random, 0, 2 * MathF.PI);
-        // Size the animal from its real extent in this posture: the whole animal (limbs included) spans
-        // the frame along its tighter side (42-78 %), as in a photo framed by hand.
+        // Size the animal from its real extent in this posture.
         const float probeLength = 1000;
         var probe = NewtBody.Build(new NewtScene(individual, posture, new NewtPlacement(SKPoint.Empty, heading, probeLength), PhotoConditions.Clean, width, height)).Bounds();
-        var fill = Uniform(random, 0.42f, 0.78f);
+        var fill = Uniform(random, minFill, maxFill);
         var scale = fill / Math.Max(probe.Width / width, probe.Height / height);
         var box = new SKRect(probe.Left * scale, probe.Top * scale, probe.Right * scale, probe.Bottom * scale); // relative to the centre
         // One photo in ten has the animal partly out of frame (labellers then mark the missing points v=0).

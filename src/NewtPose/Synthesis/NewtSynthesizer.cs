@@ -16,6 +16,12 @@ public sealed record SynthOptions(string OutputFolder, int Count, int Seed, int 
     /// <summary>Photos rendered at once; each photo has its own seed, so the result does not depend on it.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Smallest span of the animal along the frame's tighter side (0.15 for a small newt in a large camera photo).</summary>
+    public float MinFill { get; init; } = NewtSceneSampler.DefaultMinFill;
+
+    /// <summary>Largest span of the animal along the frame's tighter side.</summary>
+    public float MaxFill { get; init; } = NewtSceneSampler.DefaultMaxFill;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputFolder)) throw new ArgumentException("An output folder is required.");
@@ -23,6 +29,8 @@ public sealed record SynthOptions(string OutputFolder, int Count, int Seed, int 
         if (Individuals < 1) throw new ArgumentException($"Individuals must be at least 1 (got {Individuals}).");
         if (Width < 64 || Height < 64 || Width > 8192 || Height > 8192)
             throw new ArgumentException($"Image size {Width}x{Height} is outside 64..8192 pixels per side.");
+        if (!(MinFill >= 0.05f && MinFill <= MaxFill && MaxFill <= 1.5f))
+            throw new ArgumentException($"The fill range {MinFill}..{MaxFill} must satisfy 0.05 ≤ min ≤ max ≤ 1.5.");
         if (Parallelism < 1) throw new ArgumentException($"Parallelism must be at least 1 (got {Parallelism}).");
     }
 }
@@ -57,7 +65,7 @@ public static class NewtSynthesizer
 
     /// <summary>Photo number <paramref name="index"/> of a generation (exposed for tests and notebooks).</summary>
     public static NewtScene Scene(SynthOptions options, NewtIndividual individual, int index) =>
-        NewtSceneSampler.Sample(individual, options.Width, options.Height, new Random(DeriveSeed(options.Seed, 2, index)));
+        NewtSceneSampler.Sample(individual, options.Width, options.Height, new Random(DeriveSeed(options.Seed, 2, index)), options.MinFill, options.MaxFill);
 
     private static (LabeledImage Image, byte[] Jpeg) RenderPhoto(SynthOptions options, NewtIndividual individual, int index)
     {

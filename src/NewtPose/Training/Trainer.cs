@@ -2,6 +2,7 @@ using System.Text.Json;
 using NewtPose.Augmentation;
 using NewtPose.Data;
 using NewtPose.Data.Splits;
+using NewtPose.Inference;
 using NewtPose.IO;
 using NewtPose.Models;
 using NewtPose.Runtime;
@@ -93,11 +94,18 @@ public sealed class Trainer
             ? $"resume after epoch {state.Epoch} of {options.Epochs}"
             : $"start: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test animals; device {device}, {options.Threads} threads");
 
-        var session = new TrainingSession(options, network, optimizer, run, data, new PipelineSettings(sampler, network.Spec,
+        var session = new TrainingSession(options, network, CardFor(network.Spec), optimizer, run, data, new PipelineSettings(sampler, network.Spec,
             options.BatchSize, options.Workers, options.Seed, Augment: true), progress, cancellationToken);
         state = session.TrainEpochs(state);
         return session.Finish(state);
     }
+
+    /// <summary>
+    /// The model card saved beside the weights: what the sampler cropped and mirrored (a <see cref="PoseSampler"/> says;
+    /// a caller's own sampler leaves the crop policy at its default and the flips "not recorded") and the skeleton.
+    /// </summary>
+    private ModelCard CardFor(PoseModelSpec spec) =>
+        ModelCard.Describe(spec, dataset.Skeleton, (sampler as PoseSampler)?.Options);
 
     private void StartRun(RunFolder run)
     {

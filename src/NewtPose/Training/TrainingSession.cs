@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NewtPose.Evaluation;
+using NewtPose.Inference;
 using NewtPose.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -9,7 +10,7 @@ namespace NewtPose.Training;
 
 /// <summary>The phases of one run: epoch, validation, checkpoint, final evaluation. Each is short; the loop only sequences them.</summary>
 internal sealed class TrainingSession(
-    TrainingOptions options, PoseNetwork network, OptimizerHelper optimizer, RunFolder run, SplitItems data,
+    TrainingOptions options, PoseNetwork network, ModelCard card, OptimizerHelper optimizer, RunFolder run, SplitItems data,
     PipelineSettings trainSettings, IProgress<TrainingEvent>? progress, CancellationToken cancellationToken)
 {
     private readonly int stepsPerEpoch = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
@@ -122,7 +123,7 @@ internal sealed class TrainingSession(
         {
             Checkpoint.Save(run.BestCheckpoint, network, optimizer, state);
             // The plain model beside it, so a run folder (even a killed one) loads with PoseModels.Load(run folder).
-            PoseModels.Save(network, run.Path);
+            PoseModels.Save(network, run.Path, card: card);
             written.Add(new Checkpointed(record.Epoch, CheckpointKind.Best, run.BestCheckpoint));
         }
         if (options.CheckpointEveryEpoch || record.Epoch == options.Epochs || state.StoppedEarly)

@@ -32,7 +32,7 @@ internal static class ExactHeatmaps
     /// <summary>Signed distances in cells from every cell centre to each keypoint: dx (B, K, 1, W), dy (B, K, H, 1).</summary>
     private static (Tensor Dx, Tensor Dy) Offsets(Tensor keypoints, int cells)
     {
-        var centres = (keypoints - 1.5) / 4;
+        var centres = keypoints / 4 - 0.5;
         var x = arange(cells, dtype: float32).view(1, 1, 1, cells);
         var y = arange(cells, dtype: float32).view(1, 1, cells, 1);
         return (centres.select(2, 0).unsqueeze(-1).unsqueeze(-1) - x, centres.select(2, 1).unsqueeze(-1).unsqueeze(-1) - y);

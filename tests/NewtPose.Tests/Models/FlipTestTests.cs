@@ -21,12 +21,12 @@ public class FlipTestTests
     // (B = 2, K = 3, 2) keypoints in input pixels, sub-pixel, away from the border.
     private static Tensor Truth() => tensor(new float[] { 21.3f, 30.8f, 40.55f, 12.1f, 30.2f, 33.4f, 33.7f, 44.2f, 9.9f, 50.45f, 52.6f, 20.3f }, [2, 3, 2]);
 
-    /// <summary>The keypoints as seen in the mirrored input: x → W − 1 − x, and k is where its partner was.</summary>
+    /// <summary>The keypoints as seen in the mirrored input: x → W − x (continuous coordinates), and k is where its partner was.</summary>
     private static Tensor Mirror(Tensor keypoints)
     {
         using var index = tensor(SwapFirstTwo);
         var swapped = keypoints.index_select(1, index);
-        return stack([(Input - 1) - swapped.select(2, 0), swapped.select(2, 1)], -1);
+        return stack([Input - swapped.select(2, 0), swapped.select(2, 1)], -1);
     }
 
     /// <summary>Raw heatmap-head output that decodes exactly to <paramref name="keypoints"/>: Gaussian logits plus true offsets.</summary>
@@ -128,7 +128,7 @@ public class FlipTestTests
             for (var k = 0; k < 3; k++)
             {
                 var partner = spec.FlipIndex()[k];
-                worst = Math.Max(worst, Math.Abs(p[1].Keypoints[k].X - (Input - 1 - p[0].Keypoints[partner].X)));
+                worst = Math.Max(worst, Math.Abs(p[1].Keypoints[k].X - (Input - p[0].Keypoints[partner].X)));
                 worst = Math.Max(worst, Math.Abs(p[1].Keypoints[k].Y - p[0].Keypoints[partner].Y));
             }
             return worst;

@@ -51,7 +51,7 @@ public class HeadTests
         using var head = new IntegralHead(8, 4, 2);
         using var truth = TrueKeypoints();
         // Log of a Gaussian: the softmax is that Gaussian, normalised.
-        var cells = (truth - 1.5) / 4;
+        var cells = truth / 4 - 0.5;
         var x = arange(Size, dtype: float32).view(1, 1, 1, Size);
         var y = arange(Size, dtype: float32).view(1, 1, Size, 1);
         using var logits = -((x - cells.select(2, 0).unsqueeze(-1).unsqueeze(-1)).square() + (y - cells.select(2, 1).unsqueeze(-1).unsqueeze(-1)).square()) / 2;

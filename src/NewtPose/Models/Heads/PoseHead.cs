@@ -6,8 +6,12 @@ namespace NewtPose.Models.Heads;
 
 /// <summary>
 /// A head turns backbone features into raw output and owns everything that depends on that output's layout: target
-/// encoding, loss and decoding. Keypoints are (B, K, 2) in input pixels, pixel centres at integer coordinates; heatmap
-/// cell (i, j) is centred on input pixel (x, y) = (s·j + (s − 1)/2, s·i + (s − 1)/2) for stride s.
+/// encoding, loss and decoding. Keypoints are (B, K, 2) in continuous input coordinates, the convention of the whole
+/// library: pixel (i, j) covers [i, i + 1) × [j, j + 1), its centre is (i + 0.5, j + 0.5). Heatmap cell (i, j) covers
+/// input pixels [s·j, s·j + s) × [s·i, s·i + s) for stride s, so its centre is (s·(j + 0.5), s·(i + 0.5)).
+/// A horizontal mirror of the input (x → W − x) is then exactly the mirror of the cells (j → W/s − 1 − j).
+/// (Models saved before the model card decoded cell centres at s·j + (s − 1)/2, half an input pixel less: see
+/// NewtPose.Inference.PixelConvention.)
 /// </summary>
 public abstract class PoseHead : nn.Module<Tensor, Tensor>
 {
@@ -34,9 +38,10 @@ public abstract class PoseHead : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Maps raw output computed on a horizontally mirrored input back to the frame of the unmirrored input (the flip test):
     /// mirrors the maps along their width and takes, for keypoint k, the maps of <paramref name="flipIndex"/>[k], the
-    /// keypoint that k looks like in a mirror (its left/right partner, else itself). Exact, with no half-cell shift: for an
-    /// input width W divisible by the stride s, the centre s·j + (s − 1)/2 of cell j mirrors to W − 1 − that, the centre of
-    /// cell W/s − 1 − j. Applying it twice gives the output back.
+    /// keypoint that k looks like in a mirror (its left/right partner, else itself). Exact, with no shift: for an input
+    /// width W divisible by the stride s, the centre s·(j + 0.5) of cell j mirrors to W − that, the centre of cell
+    /// W/s − 1 − j (the input's mirror, flip(3), takes pixel i to W − 1 − i, i.e. continuous x to W − x). Applying it
+    /// twice gives the output back.
     /// </summary>
     /// <param name="output">Raw output (B, C, H, W) of this head for a mirrored input.</param>
     /// <param name="flipIndex">int64 (K) permutation of the keypoints; <see cref="PoseModelSpec.FlipIndex"/>.</param>
@@ -50,11 +55,11 @@ public abstract class PoseHead : nn.Module<Tensor, Tensor>
     /// <summary>Maps with the keypoints along dimension 1 and the width last, mirrored along the width and read from each keypoint's mirror partner.</summary>
     protected static Tensor Mirror(Tensor maps, Tensor flipIndex) => maps.flip(-1).index_select(1, flipIndex);
 
-    /// <summary>Input pixels → heatmap cells.</summary>
-    protected Tensor ToCells(Tensor pixels) => (pixels - (Stride - 1) / 2.0) / Stride;
+    /// <summary>Continuous input coordinates → heatmap cell coordinates (cell centres at integers).</summary>
+    protected Tensor ToCells(Tensor pixels) => pixels / Stride - 0.5;
 
-    /// <summary>Heatmap cells → input pixels.</summary>
-    protected Tensor ToPixels(Tensor cells) => cells * Stride + (Stride - 1) / 2.0;
+    /// <summary>Heatmap cell coordinates → continuous input coordinates (the inverse of <see cref="ToCells"/>).</summary>
+    protected Tensor ToPixels(Tensor cells) => (cells + 0.5) * Stride;
 
     /// <summary>Σ values·weights / Σ weights over the labelled keypoints; 0 when nothing is labelled.</summary>
     protected static Tensor WeightedMean(Tensor values, Tensor weights) =>

@@ -1,0 +1,187 @@
+using NewtPose.Evaluation;
+
+namespace NewtPose.Inference;
+
+/// <summary>
+/// Turns a backend's raw head output into points, on plain float arrays, so the TorchSharp and the ONNX Runtime backends
+/// share one implementation. It computes what the heads' tensor <c>Decode</c> computes (tests hold the two together):
+/// the heatmap head's argmax with location-refinement offsets clamped to the trained radius, or with a quadratic fit on
+/// the log-probabilities; the integral head's soft-argmax. Points come out in continuous input coordinates (pixel i
+/// covers [i, i + 1)), corrected for models saved with <see cref="PixelConvention.LegacyCellCentres"/>.
+/// </summary>
+public sealed class PoseDecoder
+{
+    private readonly int[] _flipIndex;
+
+    public PoseDecoder(ModelCard card)
+    {
+        Card = card.Validate();
+        _flipIndex = card.Spec.FlipIndex();
+    }
+
+    public ModelCard Card { get; }
+
+    private int Keypoints => Card.Spec.Keypoints.Count;
+
+    private int Stride => Card.Spec.HeatmapStride;
+
+    /// <summary>The channels the card's head outputs: K heatmaps, plus 2·K offset maps with location refinement.</summary>
+    public int Channels => Card.Decoding == DecodingRule.HeatmapArgmaxRefined ? 3 * Keypoints : Keypoints;
+
+    /// <summary>
+    /// The points of every batch item, in input pixels, with the head's confidence. <paramref name="mirroredShare"/> says
+    /// how much of the output came from a mirrored input (0 direct, 1 an unflipped mirrored branch, 0.5 the flip test's
+    /// average): only a legacy model needs it, whose mirrored branch lands one pixel left of its direct one.
+    /// </summary>
+    public PredictedKeypoint[][] Decode(RawOutput output, double mirroredShare = 0)
+    {
+        CheckLayout(output);
+        var legacy = Card.PixelConvention == PixelConvention.LegacyCellCentres;
+        double shiftX = legacy ? -0.5 + mirroredShare : 0, shiftY = legacy ? -0.5 : 0;
+        var result = new PredictedKeypoint[output.Batch][];
+        for (var b = 0; b < output.Batch; b++)
+        {
+            var item = output.Item(b);
+            var points = new PredictedKeypoint[Keypoints];
+            for (var k = 0; k < Keypoints; k++)
+            {
+                var (x, y, confidence) = Card.Decoding == DecodingRule.IntegralSoftArgmax
+                    ? SoftArgmax(item, k, output.Height, output.Width)
+                    : Argmax(item, k, output.Height, output.Width);
+                points[k] = new PredictedKeypoint((x + 0.5) * Stride + shiftX, (y + 0.5) * Stride + shiftY, confidence);
+            }
+            result[b] = points;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Raw output computed on horizontally mirrored inputs, mapped back to the unmirrored inputs' frame: every map mirrored
+    /// along its width, keypoint k read from its left/right partner's maps, x offsets negated. The float-array twin of
+    /// <see cref="NewtPose.Models.Heads.PoseHead.Unflip"/>; applying it twice gives the output back.
+    /// </summary>
+    public RawOutput Unflip(RawOutput mirrored)
+    {
+        CheckLayout(mirrored);
+        var (h, w) = (mirrored.Height, mirrored.Width);
+        var plane = h * w;
+        var values = new float[mirrored.Values.Length];
+        var refined = Card.Decoding == DecodingRule.HeatmapArgmaxRefined;
+        for (var b = 0; b < mirrored.Batch; b++)
+        {
+            var source = mirrored.Item(b);
+            var target = values.AsSpan(b * Channels * plane, Channels * plane);
+            for (var k = 0; k < Keypoints; k++)
+            {
+                var partner = _flipIndex[k];
+                MirrorPlane(source.Slice(partner * plane, plane), target.Slice(k * plane, plane), h, w, 1);
+                if (!refined) continue;
+                MirrorPlane(source.Slice((Keypoints + 2 * partner) * plane, plane), target.Slice((Keypoints + 2 * k) * plane, plane), h, w, -1);
+                MirrorPlane(source.Slice((Keypoints + 2 * partner + 1) * plane, plane), target.Slice((Keypoints + 2 * k + 1) * plane, plane), h, w, 1);
+            }
+        }
+        return mirrored with { Values = values };
+    }
+
+    /// <summary>The flip test's output: the mean of the direct output and the unflipped mirrored one, value by value.</summary>
+    public static RawOutput Average(RawOutput direct, RawOutput unflipped)
+    {
+        if (direct.Values.Length != unflipped.Values.Length || direct.Channels != unflipped.Channels || direct.Width != unflipped.Width)
+            throw new ArgumentException("The direct and the mirrored output differ in shape.");
+        var values = new float[direct.Values.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = (direct.Values[i] + unflipped.Values[i]) / 2;
+        return direct with { Values = values };
+    }
+
+    /// <summary>Mirrors batch × 3 × H × W planar pixels along their width (the input's horizontal mirror, x → W − x).</summary>
+    public static float[] MirrorPixels(float[] pixels, int width, int height)
+    {
+        var mirrored = new float[pixels.Length];
+        for (var row = 0; row < pixels.Length / width; row++)
+        {
+            var offset = row * width;
+            for (var x = 0; x < width; x++) mirrored[offset + width - 1 - x] = pixels[offset + x];
+        }
+        return mirrored;
+    }
+
+    private static void MirrorPlane(ReadOnlySpan<float> source, Span<float> target, int height, int width, float sign)
+    {
+        for (var y = 0; y < height; y++)
+        for (var x = 0; x < width; x++)
+            target[y * width + width - 1 - x] = sign * source[y * width + x];
+    }
+
+    /// <summary>Argmax cell of heatmap k (the first maximum, as torch's argmax) refined by offsets or a quadratic fit; confidence = sigmoid(peak logit).</summary>
+    private (double X, double Y, double Confidence) Argmax(ReadOnlySpan<float> item, int k, int height, int width)
+    {
+        var plane = height * width;
+        var heat = item.Slice(k * plane, plane);
+        var flat = 0;
+        for (var i = 1; i < plane; i++) if (heat[i] > heat[flat]) flat = i;
+        int column = flat % width, row = flat / width;
+        var peak = heat[flat];
+        double x, y;
+        if (Card.Decoding == DecodingRule.HeatmapArgmaxRefined)
+        {
+            // Offsets are only trained near a keypoint; at a wrong peak they are arbitrary, so they are clamped to that radius.
+            var r = Card.RefinementRadius;
+            x = column + Math.Clamp(item[(Keypoints + 2 * k) * plane + flat], -r, r);
+            y = row + Math.Clamp(item[(Keypoints + 2 * k + 1) * plane + flat], -r, r);
+        }
+        else
+        {
+            x = column + QuadraticOffset(heat, flat, column, 1, width);
+            y = row + QuadraticOffset(heat, flat, row, width, height);
+        }
+        return (x, y, 1 / (1 + Math.Exp(-peak)));
+    }
+
+    /// <summary>Vertex of the parabola through the log-sigmoid values at the peak and its two neighbours along one axis; 0 at the border or where they do not bend down.</summary>
+    private static double QuadraticOffset(ReadOnlySpan<float> heat, int flat, int position, int step, int size)
+    {
+        if (position <= 0 || position >= size - 1) return 0;
+        double before = LogSigmoid(heat[flat - step]), centre = LogSigmoid(heat[flat]), after = LogSigmoid(heat[flat + step]);
+        var curvature = before - 2 * centre + after;
+        if (!(curvature < 0)) return 0;
+        return Math.Clamp(0.5 * (before - after) / curvature, -0.5, 0.5);
+    }
+
+    private static double LogSigmoid(double x) => Math.Min(x, 0) - Math.Log(1 + Math.Exp(-Math.Abs(x)));
+
+    /// <summary>Expectation of the softmax over map k; confidence = the probability mass in the 5×5 window around its most likely cell.</summary>
+    private static (double X, double Y, double Confidence) SoftArgmax(ReadOnlySpan<float> item, int k, int height, int width)
+    {
+        var plane = height * width;
+        var logits = item.Slice(k * plane, plane);
+        var flat = 0;
+        for (var i = 1; i < plane; i++) if (logits[i] > logits[flat]) flat = i;
+        double max = logits[flat], sum = 0;
+        var p = new double[plane];
+        for (var i = 0; i < plane; i++) sum += p[i] = Math.Exp(logits[i] - max);
+        double x = 0, y = 0;
+        for (var i = 0; i < plane; i++)
+        {
+            p[i] /= sum;
+            x += p[i] * (i % width);
+            y += p[i] * (i / width);
+        }
+        int column = flat % width, row = flat / width;
+        double mass = 0;
+        for (var dy = -2; dy <= 2; dy++)
+        for (var dx = -2; dx <= 2; dx++)
+        {
+            int cx = column + dx, cy = row + dy;
+            if (cx >= 0 && cx < width && cy >= 0 && cy < height) mass += p[cy * width + cx];
+        }
+        return (x, y, Math.Clamp(mass, 0, 1));
+    }
+
+    private void CheckLayout(RawOutput output)
+    {
+        if (output.Channels != Channels)
+            throw new ArgumentException($"The raw output has {output.Channels} channels; a {Card.Decoding} head with {Keypoints} keypoints outputs {Channels}.", nameof(output));
+        if (output.Values.Length != output.Batch * output.Channels * output.Height * output.Width)
+            throw new ArgumentException($"The raw output holds {output.Values.Length} values, not {output.Batch}×{output.Channels}×{output.Height}×{output.Width}.", nameof(output));
+    }
+}

@@ -1,0 +1,232 @@
+using System.Runtime.ExceptionServices;
+using NewtPose.Augmentation;
+using NewtPose.Data;
+using NewtPose.Evaluation;
+using NewtPose.Imaging;
+using NewtPose.Models;
+
+namespace NewtPose.Inference;
+
+/// <summary>
+/// The one path from a photo file to keypoints, used for every prediction and every honest score:
+/// <list type="number">
+/// <item>read the upright size (EXIF orientation applied) and decode only as many pixels as the next crop needs (a
+/// 4000 px JPEG letterboxed whole into 128 px decodes at 1/8 size);</item>
+/// <item>find the animal without labels: pass 1 runs the network on the whole letterboxed photo; the points it places
+/// inside the photo with confidence (<see cref="LocatorSettings"/>) give a box;</item>
+/// <item>crop around that box with the model's <see cref="CropPolicy"/>, exactly as training cropped around the labels,
+/// and run the network again (<see cref="EngineOptions.RefinePasses"/> times, each around the last points), the last
+/// pass with the flip test when asked;</item>
+/// <item>decode on plain floats (<see cref="PoseDecoder"/>) and map the points back to the photo's pixels.</item>
+/// </list>
+/// One photo holds one animal (the mission's data: one newt per belly photo). Not thread-safe: one engine per thread.
+/// </summary>
+public sealed class PoseEngine : IDisposable
+{
+    private readonly IPoseBackend _backend;
+    private readonly PoseDecoder _decoder;
+    private readonly PoseSampler _sampler;
+
+    /// <summary>The TorchSharp backend over the model saved in <paramref name="runFolder"/> (a run folder or any folder with model.json + model.weights).</summary>
+    public static PoseEngine Open(string runFolder, EngineOptions? options = null)
+    {
+        var card = PoseModels.LoadCard(runFolder);
+        var network = PoseModels.Load(runFolder);
+        try
+        {
+            return new PoseEngine(new TorchBackend(network), card, options);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An engine over any backend for the model <paramref name="model"/> describes; the engine owns (disposes) the backend.</summary>
+    public PoseEngine(IPoseBackend backend, ModelCard model, EngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(model);
+        Options = (options ?? new EngineOptions()).Validate();
+        Model = model.Validate();
+        var (b, m) = (backend.Spec, model.Spec);
+        if (b.InputWidth != m.InputWidth || b.InputHeight != m.InputHeight || !b.Keypoints.SequenceEqual(m.Keypoints))
+            throw new ArgumentException($"The {backend.Name} backend runs a {b.InputWidth}x{b.InputHeight} model of {b.Keypoints.Count} keypoints; the model card describes {m.InputWidth}x{m.InputHeight} with {m.Keypoints.Count}.", nameof(backend));
+        if (Options.FlipTest && model.TrainedWithFlips == false)
+            throw new InvalidOperationException("The flip test was asked for, but this model was trained without flips (its model.json says trained_with_flips: false): " +
+                "it has never seen a mirrored animal, so averaging with a mirrored prediction would blur, or swap, its points. Run without the flip test.");
+        _backend = backend;
+        _decoder = new PoseDecoder(model);
+        _sampler = new PoseSampler(model.Skeleton(), m.InputWidth, m.InputHeight, AugmentationOptions.None with { Crop = model.Crop });
+    }
+
+    public ModelCard Model { get; }
+
+    public EngineOptions Options { get; }
+
+    /// <summary>The animal in the photo, found by the model (the honest path: nothing but the pixels is used).</summary>
+    public PhotoPrediction Predict(string photoPath, CancellationToken cancellationToken = default) =>
+        Single(new Job(photoPath, null), cancellationToken);
+
+    /// <summary>
+    /// The animal cropped around a given box (with the model's crop policy), one pass. ONLY for the figure named "label
+    /// crops", where the box comes from the labels: it shows how good the points are once the animal is found.
+    /// </summary>
+    public PhotoPrediction PredictInBox(string photoPath, BoundingBox box, CancellationToken cancellationToken = default) =>
+        Single(new Job(photoPath, box), cancellationToken);
+
+    /// <summary>
+    /// Predicts the photos in order, <see cref="EngineOptions.BatchSize"/> at a time, yielding each batch's results before
+    /// the next batch is read: at most a batch of decoded photos is held, however many photos there are. A photo that
+    /// cannot be read (missing, empty, cut short, not an image) yields a result with <see cref="PhotoResult.Error"/> and the
+    /// others go on.
+    /// </summary>
+    public IEnumerable<PhotoResult> PredictMany(IEnumerable<string> photoPaths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(photoPaths);
+        var chunk = new List<Job>(Options.BatchSize);
+        foreach (var path in photoPaths)
+        {
+            chunk.Add(new Job(path, null));
+            if (chunk.Count < Options.BatchSize) continue;
+            foreach (var result in Results(Run(chunk, cancellationToken))) yield return result;
+            chunk = new List<Job>(Options.BatchSize);
+        }
+        if (chunk.Count > 0)
+            foreach (var result in Results(Run(chunk, cancellationToken))) yield return result;
+    }
+
+    public void Dispose() => _backend.Dispose();
+
+    private static IEnumerable<PhotoResult> Results(IReadOnlyList<Job> jobs) =>
+        jobs.Select(j => new PhotoResult(j.Path, j.Prediction, j.Failure?.Message));
+
+    private PhotoPrediction Single(Job job, CancellationToken cancellationToken)
+    {
+        Run([job], cancellationToken);
+        if (job.Failure is not null) ExceptionDispatchInfo.Throw(job.Failure);
+        return job.Prediction!;
+    }
+
+    /// <summary>All passes for a batch of photos; each job ends with a prediction or a failure.</summary>
+    private IReadOnlyList<Job> Run(IReadOnlyList<Job> jobs, CancellationToken cancellationToken)
+    {
+        foreach (var job in jobs) job.Open(_sampler, Model.Crop);
+        var given = jobs.Where(j => j.GivenBox is not null).ToArray();
+        var found = jobs.Where(j => j.GivenBox is null).ToArray();
+        if (given.Length > 0) Pass(given, final: true, cancellationToken);
+        if (found.Length > 0)
+        {
+            Pass(found, final: Options.RefinePasses == 0, cancellationToken);
+            for (var pass = 1; pass <= Options.RefinePasses; pass++)
+            {
+                foreach (var job in found) job.Box = Locate(job);
+                Pass(found, final: pass == Options.RefinePasses, cancellationToken);
+            }
+        }
+        foreach (var job in jobs) job.Finish(Locate(job) ?? new BoundingBox(0, 0, job.Width, job.Height));
+        return jobs;
+    }
+
+    /// <summary>One network pass over the readable jobs: crop each around its box (null: whole photo), run, decode, map back.</summary>
+    private void Pass(IReadOnlyList<Job> jobs, bool final, CancellationToken cancellationToken)
+    {
+        var live = jobs.Where(j => j.Failure is null).ToArray();
+        if (live.Length == 0) return;
+        cancellationToken.ThrowIfCancellationRequested();
+        var samples = new PoseSample[live.Length];
+        for (var i = 0; i < live.Length; i++) samples[i] = live[i].Crop(_sampler, Model.Crop);
+        var (width, height) = (Model.Spec.InputWidth, Model.Spec.InputHeight);
+        var plane = 3 * width * height;
+        var pixels = new float[live.Length * plane];
+        for (var i = 0; i < live.Length; i++) Array.Copy(samples[i].Chw, 0, pixels, i * plane, plane);
+
+        var direct = _backend.Run(pixels, live.Length);
+        if (!(final && Options.FlipTest))
+        {
+            var points = _decoder.Decode(direct);
+            for (var i = 0; i < live.Length; i++) live[i].Points = ToPhoto(points[i], samples[i]);
+            return;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var unflipped = _decoder.Unflip(_backend.Run(PoseDecoder.MirrorPixels(pixels, width, height), live.Length));
+        var averaged = _decoder.Decode(PoseDecoder.Average(direct, unflipped), mirroredShare: 0.5);
+        var directPoints = _decoder.Decode(direct);
+        var mirroredPoints = _decoder.Decode(unflipped, mirroredShare: 1);
+        for (var i = 0; i < live.Length; i++)
+        {
+            live[i].Points = ToPhoto(averaged[i], samples[i]);
+            live[i].Flip = new FlipBranches(ToPhoto(directPoints[i], samples[i]), ToPhoto(mirroredPoints[i], samples[i]));
+        }
+    }
+
+    private static PredictedKeypoint[] ToPhoto(PredictedKeypoint[] points, PoseSample sample) =>
+        points.Select(p =>
+        {
+            var (x, y) = sample.ToSource.Apply(p.X, p.Y);
+            return new PredictedKeypoint(x, y, p.Confidence);
+        }).ToArray();
+
+    /// <summary>
+    /// The box around the points the last pass placed inside the photo with confidence (at least
+    /// <see cref="LocatorSettings.MinPoints"/> of them, the most confident ones); null when none fell inside the photo.
+    /// Points in the letterbox border are never used, so an empty border cannot pull the crop.
+    /// </summary>
+    private BoundingBox? Locate(Job job)
+    {
+        if (job.Points is null) return null;
+        var inside = job.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y) && p.X >= 0 && p.Y >= 0 && p.X <= job.Width && p.Y <= job.Height)
+            .OrderByDescending(p => p.Confidence).ToArray();
+        if (inside.Length == 0) return null;
+        var sure = inside.Where(p => p.Confidence >= Model.Locator.MinConfidence).ToArray();
+        var chosen = sure.Length >= Model.Locator.MinPoints ? sure : inside.Take(Model.Locator.MinPoints).ToArray();
+        double minX = chosen.Min(p => p.X), minY = chosen.Min(p => p.Y), maxX = chosen.Max(p => p.X), maxY = chosen.Max(p => p.Y);
+        return new BoundingBox(minX, minY, maxX - minX, maxY - minY);
+    }
+
+    /// <summary>One photo on its way through the passes; holds its decoded pixels only while its batch runs.</summary>
+    private sealed class Job(string path, BoundingBox? givenBox)
+    {
+        public string Path { get; } = path;
+        public BoundingBox? GivenBox { get; } = givenBox;
+        public int Width { get; private set; }
+        public int Height { get; private set; }
+        /// <summary>What the next pass crops around; null = the whole photo.</summary>
+        public BoundingBox? Box { get; set; } = givenBox;
+        public PredictedKeypoint[]? Points { get; set; }
+        public FlipBranches? Flip { get; set; }
+        public Exception? Failure { get; private set; }
+        public PhotoPrediction? Prediction { get; private set; }
+        private ScaledImage? _image;
+
+        /// <summary>Reads the size and decodes the pixels the first crop needs; a file that cannot be read becomes the job's failure.</summary>
+        public void Open(PoseSampler sampler, CropPolicy crop)
+        {
+            try
+            {
+                (Width, Height) = ImageLoader.ReadSize(Path);
+                _image = ImageLoader.LoadScaled(Path, sampler.Fit(crop.CropFor((Width, Height), Box)), requireComplete: true);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+            {
+                Failure = e;
+            }
+        }
+
+        /// <summary>The network input around <see cref="Box"/>, decoding the photo finer first when the crop needs more detail than it has.</summary>
+        public PoseSample Crop(PoseSampler sampler, CropPolicy crop)
+        {
+            var needed = sampler.Fit(crop.CropFor((Width, Height), Box));
+            if (_image!.Scale < Math.Min(1.0, needed) * 0.999) _image = ImageLoader.LoadScaled(Path, needed, requireComplete: true);
+            return sampler.Crop(_image, Box);
+        }
+
+        public void Finish(BoundingBox found)
+        {
+            _image = null;
+            if (Failure is not null || Points is null) return;
+            Prediction = new PhotoPrediction(Path, Width, Height, Points, found, Points.Average(p => p.Confidence)) { Flip = Flip };
+        }
+    }
+}

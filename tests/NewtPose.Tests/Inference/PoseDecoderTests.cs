@@ -1,0 +1,105 @@
+using NewtPose.Inference;
+using NewtPose.Models;
+using NewtPose.Models.Heads;
+using NewtPose.Tests.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NewtPose.Tests.Inference;
+
+/// <summary>The float-array decoder (shared by every backend) must compute what the heads' tensor Decode and Unflip compute.</summary>
+public class PoseDecoderTests
+{
+    private const int Input = 64;
+    private const int Cells = Input / 4;
+    private static readonly string[] Names = ["snout", "left_eye", "right_eye"];
+
+    public static TheoryData<string, bool> Heads() => new() { { "heatmap", true }, { "heatmap", false }, { "integral", false } };
+
+    private static (PoseHead Head, PoseDecoder Decoder) Make(string head, bool locref)
+    {
+        var spec = PoseModels.Spec("resnet18", Names, Input, Input, head, swapPairs: [[1, 2]]) with { LocationRefinement = locref };
+        PoseHead h = head == "integral" ? new IntegralHead(8, 4, 3) : new HeatmapHead(8, 4, 3, locref);
+        return (h, new PoseDecoder(ModelCard.Describe(spec)));
+    }
+
+    private static RawOutput ToRaw(Tensor output)
+    {
+        var s = output.shape;
+        return new RawOutput(output.contiguous().data<float>().ToArray(), (int)s[0], (int)s[1], (int)s[2], (int)s[3]);
+    }
+
+    /// <summary>Random outputs (peaks anywhere, offsets beyond the clamp) and exact Gaussian ones (sub-cell points).</summary>
+    private static IEnumerable<Tensor> Outputs(int channels, bool locref)
+    {
+        manual_seed(5);
+        yield return randn(3, channels, Cells, Cells) * 3;
+        using var points = tensor(new float[] { 21.3f, 30.8f, 40.55f, 12.1f, 30.2f, 33.4f, 33.7f, 44.2f, 9.9f, 50.45f, 52.6f, 20.3f }, [2, 3, 2]);
+        yield return ExactHeatmaps.Output(points, Cells, locref);
+    }
+
+    [Theory]
+    [MemberData(nameof(Heads))]
+    public void Decoding_floats_gives_the_heads_tensor_decoding(string kind, bool locref)
+    {
+        var (head, decoder) = Make(kind, locref);
+        using var _ = head;
+        foreach (var output in Outputs(decoder.Channels, locref))
+        {
+            using (output)
+            {
+                var (keypoints, confidence) = head.Decode(output);
+                var xy = keypoints.data<float>().ToArray();
+                var conf = confidence.data<float>().ToArray();
+                var decoded = decoder.Decode(ToRaw(output));
+                for (var b = 0; b < decoded.Length; b++)
+                for (var k = 0; k < 3; k++)
+                {
+                    var i = b * 3 + k;
+                    Assert.True(Math.Abs(decoded[b][k].X - xy[2 * i]) < 1e-5 * Input, $"{kind} b{b} k{k}: x {decoded[b][k].X} vs {xy[2 * i]}");
+                    Assert.True(Math.Abs(decoded[b][k].Y - xy[2 * i + 1]) < 1e-5 * Input, $"{kind} b{b} k{k}: y {decoded[b][k].Y} vs {xy[2 * i + 1]}");
+                    Assert.True(Math.Abs(decoded[b][k].Confidence - conf[i]) < 1e-5, $"{kind} b{b} k{k}: confidence {decoded[b][k].Confidence} vs {conf[i]}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Heads))]
+    public void Unflipping_and_averaging_floats_give_the_heads_tensor_flip_test_exactly(string kind, bool locref)
+    {
+        var (head, decoder) = Make(kind, locref);
+        using var _ = head;
+        manual_seed(9);
+        using var direct = randn(2, decoder.Channels, Cells, Cells);
+        using var mirrored = randn(2, decoder.Channels, Cells, Cells);
+        using var index = tensor(new long[] { 0, 2, 1 });
+        using var unflipped = head.Unflip(mirrored, index);
+        using var averaged = (direct + unflipped) / 2;
+
+        var floats = decoder.Unflip(ToRaw(mirrored));
+
+        Assert.Equal(unflipped.data<float>().ToArray(), floats.Values);
+        Assert.Equal(averaged.data<float>().ToArray(), PoseDecoder.Average(ToRaw(direct), floats).Values);
+        Assert.Equal(ToRaw(mirrored).Values, decoder.Unflip(floats).Values);
+    }
+
+    [Fact]
+    public void Mirroring_pixels_is_the_tensors_flip_along_the_width()
+    {
+        manual_seed(2);
+        using var pixels = rand(2, 3, 8, 12);
+        using var flipped = pixels.flip(3);
+        Assert.Equal(flipped.data<float>().ToArray(), PoseDecoder.MirrorPixels(pixels.data<float>().ToArray(), 12, 8));
+    }
+
+    [Fact]
+    public void An_output_of_the_wrong_layout_is_refused_with_both_channel_counts()
+    {
+        var (head, decoder) = Make("heatmap", true);
+        head.Dispose();
+        var e = Assert.Throws<ArgumentException>(() => decoder.Decode(new RawOutput(new float[3 * 16], 1, 3, 4, 4)));
+        Assert.Contains("3 channels", e.Message);
+        Assert.Contains("9", e.Message);
+    }
+}
