@@ -17,5 +17,6 @@ internal static class CommandCatalog
         Commands.DemoCommand.Create(),
         Commands.LabelCommand.Create(),
         Commands.PredictCommand.Create(),
+        Commands.MergeCommand.Create(),
     ];
 }
