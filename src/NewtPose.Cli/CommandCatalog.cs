@@ -17,6 +17,7 @@ internal static class CommandCatalog
         Commands.DemoCommand.Create(),
         Commands.LabelCommand.Create(),
         Commands.PredictCommand.Create(),
+        Commands.SuggestCommand.Create(),
         Commands.MergeCommand.Create(),
     ];
 }

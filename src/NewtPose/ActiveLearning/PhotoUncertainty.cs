@@ -6,14 +6,14 @@ namespace NewtPose.ActiveLearning;
 /// <summary>How unsure the model is of one keypoint of one photo; each measure is documented in docs/active-learning.md.</summary>
 /// <param name="LowConfidence">1 − the head's confidence.</param>
 /// <param name="FlipDisagreement">Distance between the flip test's direct and mirrored points, divided by the box size; null without the flip test.</param>
-/// <param name="Implausibility">The robust z-score of the pose at this keypoint (<see cref="PosePrior.Implausibility"/>).</param>
+/// <param name="Implausibility">The robust z-score of the pose at this keypoint (<see cref="PosePrior.Implausibility"/>); null when the prior learnt nothing (no labels given).</param>
 /// <param name="EnsembleDisagreement">Mean distance of the runs' points from their mean, divided by the box size; null with one run.</param>
-public sealed record KeypointUncertainty(double LowConfidence, double? FlipDisagreement, double Implausibility, double? EnsembleDisagreement);
+public sealed record KeypointUncertainty(double LowConfidence, double? FlipDisagreement, double? Implausibility, double? EnsembleDisagreement);
 
 /// <summary>One photo's uncertainty: per keypoint, and per photo the mean over keypoints (the maximum for implausibility,
 /// since one impossible bone makes the pose wrong).</summary>
 public sealed record PhotoUncertainty(string Path, IReadOnlyList<KeypointUncertainty> Keypoints,
-    double LowConfidence, double? FlipDisagreement, double Implausibility, double? EnsembleDisagreement)
+    double LowConfidence, double? FlipDisagreement, double? Implausibility, double? EnsembleDisagreement)
 {
     /// <summary>
     /// Scores the prediction of one photo. <paramref name="others"/> are the same photo predicted by other runs
@@ -29,7 +29,7 @@ public sealed record PhotoUncertainty(string Path, IReadOnlyList<KeypointUncerta
         foreach (var o in others)
             if (o.Keypoints.Count != k) throw new ArgumentException($"{o.Path}: another run predicted {o.Keypoints.Count} keypoints, the first {k}.", nameof(others));
         var size = BoxSize(prediction);
-        var implausible = prior.Implausibility(prediction.Keypoints.Select(p => (p.X, p.Y)).ToArray());
+        var implausible = prior.IsEmpty ? null : prior.Implausibility(prediction.Keypoints.Select(p => (p.X, p.Y)).ToArray());
         var keypoints = new KeypointUncertainty[k];
         for (var j = 0; j < k; j++)
         {
@@ -41,12 +41,12 @@ public sealed record PhotoUncertainty(string Path, IReadOnlyList<KeypointUncerta
                 var (mx, my) = (members.Average(m => m.X), members.Average(m => m.Y));
                 ensemble = members.Average(m => Math.Sqrt((m.X - mx) * (m.X - mx) + (m.Y - my) * (m.Y - my))) / size;
             }
-            keypoints[j] = new KeypointUncertainty(1 - prediction.Keypoints[j].Confidence, flip, implausible[j], ensemble);
+            keypoints[j] = new KeypointUncertainty(1 - prediction.Keypoints[j].Confidence, flip, implausible?[j], ensemble);
         }
         return new PhotoUncertainty(prediction.Path, keypoints,
             keypoints.Average(x => x.LowConfidence),
             prediction.Flip is null ? null : keypoints.Average(x => x.FlipDisagreement!.Value),
-            keypoints.Max(x => x.Implausibility),
+            implausible?.Max(),
             others.Count == 0 ? null : keypoints.Average(x => x.EnsembleDisagreement!.Value));
     }
 

@@ -35,6 +35,12 @@ public sealed class PosePrior
     /// <summary>Per swap pair: the side (+1/−1) at least 90 % of the labels agree on, or 0 when they do not agree (the pair is then not checked).</summary>
     public IReadOnlyList<int> Sides { get; }
 
+    /// <summary>True when the labels taught nothing (no bone measured, no pair side agreed): implausibility is then not scored.</summary>
+    public bool IsEmpty => Bones.Count == 0 && Sides.All(s => s == 0);
+
+    /// <summary>A prior that knows nothing, for a pool scored without labels.</summary>
+    public static PosePrior None(Skeleton skeleton) => new(skeleton, [], new int[skeleton.SwapPairs.Count]);
+
     /// <summary>Bones and sides need this many labelled instances before they are trusted.</summary>
     public const int MinimumLabels = 5;
 

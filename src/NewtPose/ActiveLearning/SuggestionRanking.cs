@@ -15,7 +15,7 @@ public sealed record RankingOptions
     /// <summary>Weight of the flip-disagreement rank (used only when every photo has the flip test).</summary>
     public double FlipWeight { get; init; } = 1;
 
-    /// <summary>Weight of the implausibility rank.</summary>
+    /// <summary>Weight of the implausibility rank (used only when the pool was scored against labels).</summary>
     public double ImplausibilityWeight { get; init; } = 1;
 
     /// <summary>Weight of the ensemble-disagreement rank (used only when every photo was predicted by several runs).</summary>
@@ -62,8 +62,8 @@ public static class SuggestionRanking
         var measures = new List<(double Weight, double[] Scores)>
         {
             (options.ConfidenceWeight, RankScores(pool.Select(p => p.LowConfidence).ToArray())),
-            (options.ImplausibilityWeight, RankScores(pool.Select(p => p.Implausibility).ToArray())),
         };
+        if (pool.All(p => p.Implausibility is not null)) measures.Add((options.ImplausibilityWeight, RankScores(pool.Select(p => p.Implausibility!.Value).ToArray())));
         if (pool.All(p => p.FlipDisagreement is not null)) measures.Add((options.FlipWeight, RankScores(pool.Select(p => p.FlipDisagreement!.Value).ToArray())));
         if (pool.All(p => p.EnsembleDisagreement is not null)) measures.Add((options.EnsembleWeight, RankScores(pool.Select(p => p.EnsembleDisagreement!.Value).ToArray())));
         var total = measures.Sum(m => m.Weight);
