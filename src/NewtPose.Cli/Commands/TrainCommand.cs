@@ -30,7 +30,9 @@ internal static class TrainCommand
         public readonly Option<string?> Device = new("--device") { Description = "auto, cpu or cuda[:N]." };
         public readonly Option<bool?> FlipTest = new("--flip-test") { Description = "Score validation and test with the flip test (true/false; on in the recommended config, off with --augment none or rig: it needs a model trained with flips)." };
 
-        public IEnumerable<Option> All => [Config, Backbone, Head, InputSize, Epochs, Batch, Augment, Seed, Threads, Device, FlipTest];
+        public readonly Option<string?> InitFrom = new("--init-from") { Description = "Start from the weights of an earlier run folder (same backbone, head, input size and keypoints): the retrain step of a refinement round." };
+
+        public IEnumerable<Option> All => [Config, Backbone, Head, InputSize, Epochs, Batch, Augment, Seed, Threads, Device, FlipTest, InitFrom];
 
         /// <summary>The starting options with --config and then each given flag applied.</summary>
         public TrainingOptions Apply(ParseResult parse, TrainingOptions start)
@@ -49,6 +51,7 @@ internal static class TrainCommand
             if (parse.GetValue(Seed) is { } seed) options = options with { Seed = seed };
             if (parse.GetValue(Threads) is { } threads) options = options with { Threads = threads };
             if (parse.GetValue(Device) is { } device) options = options with { Device = device };
+            if (parse.GetValue(InitFrom) is { } initFrom) options = options with { InitFrom = Path.GetFullPath(initFrom) };
             if (parse.GetValue(FlipTest) is { } flipTest) options = options with { FlipTest = flipTest };
             // `--augment none` alone switches the flip test off: a model that never saw a mirror cannot be scored with one.
             else if (parse.GetValue(Augment) is not null && !PoseTraining.TrainsWithHorizontalFlips(options)) options = options with { FlipTest = false };
