@@ -3,7 +3,7 @@ using NewtPose.Inference;
 namespace NewtPose.ActiveLearning;
 
 /// <summary>A scored pool: every photo's result from the first run, the readable photos ranked, and the chosen ones in order.</summary>
-/// <param name="Results">The first run's result for each photo of the pool, in pool order (failures included).</param>
+/// <param name="Results">Each photo's result, in pool order: the first run's prediction, or the error of a run that could not read it.</param>
 /// <param name="Ranked">The readable photos in combined order (<see cref="SuggestionRanking.Rank"/>).</param>
 /// <param name="Chosen">The chosen photos in order, each with the first run's prediction.</param>
 public sealed record PoolScores(IReadOnlyList<PhotoResult> Results, IReadOnlyList<RankedPhoto> Ranked, IReadOnlyList<(RankedPhoto Rank, PhotoPrediction Prediction)> Chosen);
@@ -39,6 +39,8 @@ public static class PoolScoring
         var ranked = SuggestionRanking.Rank(pool, predictions, prior.Skeleton, options);
         var byPath = predictions.ToDictionary(p => p.Path, StringComparer.Ordinal);
         var chosen = ranked.Where(r => r.Chosen is not null).OrderBy(r => r.Chosen).Select(r => (r, byPath[r.Uncertainty.Path])).ToArray();
-        return new PoolScores(perRun[0], ranked, chosen);
+        // A photo some run could not read is reported with that run's error, so no photo leaves the pool unexplained.
+        var results = Enumerable.Range(0, photos.Count).Select(i => perRun.Select(r => r[i]).FirstOrDefault(r => r.Prediction is null) ?? perRun[0][i]).ToArray();
+        return new PoolScores(results, ranked, chosen);
     }
 }
