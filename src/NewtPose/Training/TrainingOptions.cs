@@ -64,8 +64,9 @@ public sealed record TrainingOptions
     /// </summary>
     public bool FlipTest { get; init; }
     /// <summary>
-    /// A run folder whose best weights (checkpoints/best.ckpt) the network starts from instead of its own initialisation: the retrain step of a refinement round. Its backbone, head, input size and keypoints must be
-    /// these options' and the labels'. Null: start from the backbone's own (e.g. ImageNet) weights.
+    /// A run folder whose best weights (checkpoints/best.ckpt) the network starts from instead of its own initialisation:
+    /// the retrain step of a refinement round. Its backbone, head, input size and keypoints must be these options' and the
+    /// labels'. Null: start from the backbone's own (e.g. ImageNet) weights.
     /// </summary>
     public string? InitFrom { get; init; }
     /// <summary>Write checkpoints/last.ckpt after every epoch (needed to resume after a kill); otherwise only at the end.</summary>
