@@ -9,7 +9,8 @@ namespace NewtPose.ActiveLearning;
 /// dataset, the last step of a refinement round. Every label of the original is kept as it is; the corrections only add:
 /// photos the original does not have, or photos it has without a labelled point. A photo the original labels is taken
 /// only if the corrections label it identically (then nothing is added); a different label there is a conflict, refused.
-/// When the corrections carry <c>label_state</c> on their images, only photos marked <c>corrected</c> are taken.
+/// When the corrections carry <c>label_state</c> on their images, only photos marked <c>corrected</c> are taken; without
+/// it, annotations still marked as <c>newtpose suggest</c>'s predictions are not taken.
 /// Photos are matched by their full path on disk.
 /// </summary>
 public static class LabelMerge
@@ -65,6 +66,12 @@ public static class LabelMerge
                 continue;
             }
             if (!corrected.IsLabeled) { notTaken.Add(new NotTaken(corrected.Path, "no labelled point")); continue; }
+            // Without review states, an annotation still marked as `newtpose suggest`'s prediction was never looked at.
+            if (!hasStates && corrected.Instances.Any(n => n.Attributes.GetValueOrDefault("source") == SuggestionFiles.Source))
+            {
+                notTaken.Add(new NotTaken(corrected.Path, $"model predictions (source {SuggestionFiles.Source}) never reviewed: correct them with newtpose label first"));
+                continue;
+            }
             var instances = corrected.Instances.Where(n => n.LabeledCount > 0).ToArray();
             var found = byPath.TryGetValue(fullPath, out var target);
             var before = problems.Count;

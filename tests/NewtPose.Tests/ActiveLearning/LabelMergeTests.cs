@@ -125,6 +125,20 @@ public sealed class LabelMergeTests : IDisposable
     }
 
     [Fact]
+    public void Unreviewed_suggestions_are_not_taken_as_labels()
+    {
+        _folder.Png("src/photos/new/a.png", 100, 80);
+        var predicted = Animal(10, 10) with { Attributes = new Dictionary<string, string> { ["source"] = SuggestionFiles.Source } };
+        var suggestions = new PoseDataset(_original.Skeleton, [new LabeledImage("photos/new/a.png", 100, 80, [predicted])], _original.Root);
+
+        var result = LabelMerge.Merge(_original, suggestions, "suggest.json");
+
+        Assert.Equal(0, result.PhotosAdded);
+        Assert.Contains("never reviewed", Assert.Single(result.NotTaken).Reason);
+        Assert.Equal(_original.Images.Count, result.Merged.Images.Count);
+    }
+
+    [Fact]
     public void The_command_refuses_an_existing_output_and_the_labels_themselves_and_reports_what_it_added()
     {
         var corrections = Corrections();
