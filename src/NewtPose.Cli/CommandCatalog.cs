@@ -19,5 +19,7 @@ internal static class CommandCatalog
         Commands.LabelCommand.Create(),
         Commands.EvaluateCommand.Create(),
         Commands.PredictCommand.Create(),
+        Commands.SuggestCommand.Create(),
+        Commands.MergeCommand.Create(),
     ];
 }

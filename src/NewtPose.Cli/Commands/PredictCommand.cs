@@ -144,13 +144,13 @@ internal static class PredictCommand
     }
 
     /// <summary>The overlay of a photo: its relative path under the overlay folder, as a JPEG (photo.png → photo.png.jpg, so names never collide).</summary>
-    private static string OverlayPath(string folder, string imageName)
+    internal static string OverlayPath(string folder, string imageName)
     {
         var extension = Path.GetExtension(imageName).ToLowerInvariant();
         return Path.Combine(folder, extension is ".jpg" or ".jpeg" ? imageName : imageName + ".jpg");
     }
 
-    private static bool Inside(string path, string folder) =>
+    internal static bool Inside(string path, string folder) =>
         path.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static string CommonFolder(IReadOnlyList<string> files)

@@ -50,7 +50,9 @@ internal static class TrainCommand
         public readonly Option<string?> FlipTest = CliOptions.TrueFalse("--flip-test", "Score validation and test with the flip test (true/false; on in the recommended config, off with --augment none or rig: it needs a model trained with flips).");
         public readonly Option<bool> KeepCheckpoints = new("--keep-checkpoints") { Description = "Keep checkpoints/last.ckpt (weights and optimizer state) when the run finishes; by default only the model and the training state stay." };
 
-        public IEnumerable<Option> All => [Config, Backbone, Head, InputSize, Epochs, Batch, Augment, Seed, Threads, Workers, Patience, Device, FlipTest, KeepCheckpoints];
+        public readonly Option<string?> InitFrom = new("--init-from") { Description = "Start from the weights of an earlier run folder (same backbone, head, input size and keypoints): the retrain step of a refinement round." };
+
+        public IEnumerable<Option> All => [Config, Backbone, Head, InputSize, Epochs, Batch, Augment, Seed, Threads, Workers, Patience, Device, FlipTest, KeepCheckpoints, InitFrom];
 
         /// <summary><paramref name="start"/>, then --config over it, then each flag given (through the same layering as the file).</summary>
         public TrainingOptions Apply(ParseResult parse, TrainingOptions start)
@@ -71,6 +73,7 @@ internal static class TrainCommand
             Set("early_stopping_patience", parse.GetValue(Patience));
             Set("device", parse.GetValue(Device));
             Set("flip_test", parse.GetBool(FlipTest));
+            Set("init_from", parse.GetValue(InitFrom) is { } initFrom ? Path.GetFullPath(initFrom) : null);
             if (parse.GetValue(KeepCheckpoints)) Set("keep_checkpoints", true);
             return flags.Count == 0 ? options : options.Layer(flags, "the command line");
         }

@@ -118,6 +118,7 @@ public sealed class Trainer
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         using var network = createNetwork(SpecFor(options, dataset.Skeleton));
+        if (options.InitFrom is { } initFrom) StartFrom(network, initFrom);
         network.to(device);
         using var optimizer = TrainingSession.BuildOptimizer(network, options);
 
@@ -143,6 +144,28 @@ public sealed class Trainer
     /// </summary>
     private ModelCard CardFor(PoseModelSpec spec) =>
         ModelCard.Describe(spec, dataset.Skeleton, (sampler as PoseSampler)?.Options);
+
+    /// <summary>Loads an earlier run's best weights (its model.json + model.weights) into the new network (<see cref="TrainingOptions.InitFrom"/>), refusing a model of another shape.</summary>
+    private static void StartFrom(PoseNetwork network, string folder)
+    {
+        var earlierRun = new RunFolder(folder);
+        if (!File.Exists(earlierRun.ModelFile) || !File.Exists(earlierRun.ModelWeights))
+            throw new FileNotFoundException($"init_from {folder}: no trained model there ({earlierRun.ModelFile} or {earlierRun.ModelWeights} not found).", earlierRun.ModelWeights);
+        var earlier = PoseModels.ReadSpec(earlierRun.ModelFile);
+        var spec = network.Spec;
+        var differences = new List<string>();
+        if (earlier.Backbone != spec.Backbone) differences.Add($"backbone {earlier.Backbone} vs {spec.Backbone}");
+        if (earlier.Head != spec.Head) differences.Add($"head {earlier.Head} vs {spec.Head}");
+        if ((earlier.InputWidth, earlier.InputHeight) != (spec.InputWidth, spec.InputHeight)) differences.Add($"input {earlier.InputWidth}x{earlier.InputHeight} vs {spec.InputWidth}x{spec.InputHeight}");
+        if (!earlier.Keypoints.SequenceEqual(spec.Keypoints)) differences.Add($"keypoints ({string.Join(", ", earlier.Keypoints)}) vs ({string.Join(", ", spec.Keypoints)})");
+        if (differences.Count > 0)
+            throw new InvalidOperationException($"init_from {folder}: that model differs from this run's ({string.Join("; ", differences)}); train it with the same backbone, head, input size and keypoints, or leave init_from out.");
+        try { network.load(earlierRun.ModelWeights); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            throw new InvalidDataException($"init_from {earlierRun.ModelWeights}: the weights do not fit this run's network ({e.Message}).", e);
+        }
+    }
 
     private void StartRun(RunFolder run)
     {

@@ -74,6 +74,12 @@ public sealed record TrainingOptions
     /// names swapped). Only for models trained with horizontal flips (the trainer refuses it otherwise); twice the evaluation compute.
     /// </summary>
     public bool FlipTest { get; init; } = true;
+    /// <summary>
+    /// A run folder whose best weights (model.weights) the network starts from instead of its own initialisation:
+    /// the retrain step of a refinement round. Its backbone, head, input size and keypoints must be these options' and the
+    /// labels'. Null: start from the backbone's own (e.g. ImageNet) weights.
+    /// </summary>
+    public string? InitFrom { get; init; }
     /// <summary>Write checkpoints/last.ckpt after every epoch (needed to resume after a kill); otherwise only at the end.</summary>
     public bool CheckpointEveryEpoch { get; init; } = true;
     /// <summary>

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NewtPose.Inference;
+using NewtPose.IO;
+
+namespace NewtPose.ActiveLearning;
+
+/// <summary>
+/// The files `newtpose suggest` writes: the chosen photos as a COCO predictions file (<see cref="PredictionFiles"/>'s,
+/// each annotation also marked <c>"source": "newtpose-suggest"</c> with its <c>suggest_rank</c> and uncertainty), and a
+/// CSV of every photo's scores and rank.
+/// </summary>
+public static class SuggestionFiles
+{
+    /// <summary>The value of the <c>source</c> field on every suggested annotation.</summary>
+    public const string Source = "newtpose-suggest";
+
+    /// <summary>
+    /// The chosen photos as COCO keypoints (the model's points, v = 2, with keypoint_scores and score), image names relative
+    /// to <paramref name="imagesRoot"/>, written atomically.
+    /// </summary>
+    public static void WriteCoco(PoolScores scores, ModelCard model, string imagesRoot, string path, string scorer)
+    {
+        var chosen = scores.Chosen.Select(c => new PhotoResult(c.Prediction.Path, c.Prediction, null)).ToArray();
+        // PredictionFiles builds the COCO document; the suggestion's own fields are added to its annotations, in order.
+        PredictionFiles.Write(chosen, model, imagesRoot, path, PredictionFormat.Coco, scorer);
+        var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var annotations = document["annotations"]!.AsArray();
+        for (var i = 0; i < annotations.Count; i++)
+        {
+            var (rank, _) = scores.Chosen[i];
+            var u = rank.Uncertainty;
+            var annotation = annotations[i]!.AsObject();
+            annotation["source"] = Source;
+            annotation["suggest_rank"] = rank.Chosen;
+            annotation["uncertainty"] = new JsonObject
+            {
+                ["combined"] = Round(rank.Combined), ["low_confidence"] = Round(u.LowConfidence), ["flip_disagreement"] = Round(u.FlipDisagreement),
+                ["implausibility"] = Round(u.Implausibility), ["ensemble_disagreement"] = Round(u.EnsembleDisagreement),
+            };
+        }
+        AtomicFile.WriteAllText(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
+    }
+
+    /// <summary>
+    /// One row per photo of the pool: image, chosen (its place among the suggestions, empty if not chosen), order (by the
+    /// combined score), the combined score and each measure (empty where not measured), near_duplicate_of, error (a photo
+    /// that could not be read).
+    /// </summary>
+    public static void WriteCsv(PoolScores scores, string imagesRoot, string path)
+    {
+        var text = new StringBuilder("image,chosen,order,combined,low_confidence,flip_disagreement,implausibility,ensemble_disagreement,near_duplicate_of,error\n");
+        foreach (var r in scores.Ranked)
+        {
+            var u = r.Uncertainty;
+            text.AppendJoin(',', Field(PredictionFiles.ImageName(u.Path, imagesRoot)), r.Chosen?.ToString(CultureInfo.InvariantCulture) ?? "",
+                r.Order.ToString(CultureInfo.InvariantCulture), Number(r.Combined), Number(u.LowConfidence), Number(u.FlipDisagreement),
+                Number(u.Implausibility), Number(u.EnsembleDisagreement),
+                r.NearDuplicateOf is { } d ? Field(PredictionFiles.ImageName(d, imagesRoot)) : "", "").Append('\n');
+        }
+        foreach (var failed in scores.Results.Where(r => r.Prediction is null))
+            text.Append(Field(PredictionFiles.ImageName(failed.Path, imagesRoot))).Append(",,,,,,,,,").Append(Field(failed.Error ?? "")).Append('\n');
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
+
+    private static JsonNode? Round(double? v) => v is { } x ? JsonValue.Create(Math.Round(x, 4, MidpointRounding.ToEven)) : null;
+
+    private static string Number(double? v) => v is { } x ? Math.Round(x, 4, MidpointRounding.ToEven).ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static string Field(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

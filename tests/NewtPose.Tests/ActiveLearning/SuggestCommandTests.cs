@@ -1,0 +1,101 @@
+using System.Text.Json;
+using NewtPose.ActiveLearning;
+using NewtPose.Data;
+using NewtPose.Labeling;
+using NewtPose.Models;
+using NewtPose.Tests.Cli;
+using NewtPose.Tests.Data;
+using NewtPose.Tests.Inference;
+using TorchSharp;
+
+namespace NewtPose.Tests.ActiveLearning;
+
+/// <summary>`newtpose suggest` over a saved (untrained, flip-trained card) model: labelled photos skipped, the COCO file
+/// readable as a dataset and by the label page, the CSV, the overlays, the refusals.</summary>
+public sealed class SuggestCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly string _run;
+    private readonly string _photos;
+    private readonly string _labels;
+
+    public SuggestCommandTests()
+    {
+        _run = Path.Combine(_folder.Path, "run");
+        torch.manual_seed(1);
+        using (var model = PoseModels.Create(TestOnlyDotBackend.SpecFor(64), pretrained: false))
+            PoseModels.Save(model, _run, card: EnginePhotos.Card());
+        _photos = Path.Combine(_folder.Path, "data", "pool");
+        Directory.CreateDirectory(_photos);
+        var labelled = new List<LabeledImage>();
+        for (var i = 0; i < 5; i++)
+        {
+            var animal = EnginePhotos.Animal(90 + 5 * i, 70 + 3 * i, 8 + i);
+            EnginePhotos.WritePng(_photos, $"l{i}.png", EnginePhotos.Draw(200, 150, animal, 3));
+            labelled.Add(new LabeledImage($"pool/l{i}.png", 200, 150, [new PoseInstance(animal.Select(p => new Keypoint(p.X, p.Y, Visibility.Visible)).ToArray())]));
+        }
+        for (var i = 0; i < 3; i++) EnginePhotos.WritePng(_photos, $"u{i}.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(60 + 30 * i, 80 - 5 * i, 7 + 2 * i), 3));
+        File.Copy(Path.Combine(_photos, "u1.png"), Path.Combine(_photos, "u1-twin.png"));
+        _labels = Path.Combine(_folder.Path, "data", "labels.json");
+        PoseData.Save(new PoseDataset(EnginePhotos.Card().Skeleton(), labelled, Path.Combine(_folder.Path, "data")), _labels, LabelFormat.Coco);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Suggests_unlabelled_photos_without_twins_as_predictions_the_label_page_opens()
+    {
+        var output = Path.Combine(_folder.Path, "data", "round1", "..", "suggest.json");
+        var overlays = Path.Combine(_folder.Path, "overlays");
+
+        var (exit, stdout, stderr) = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--count", "3", "--out", output,
+            "--labels", _labels, "--overlays", overlays, "--batch", "3",
+            // An untrained model puts the same pose on every photo: no near-duplicate check here (PoolScoringTests has it).
+            "--min-pose-distance", "0");
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Contains("4 photos in the pool (5 already labelled, skipped)", stdout);
+        Assert.Contains("flip test on", stdout);
+        Assert.Contains("against 3 bones", stdout);
+        var rows = File.ReadAllLines(Path.Combine(_folder.Path, "data", "suggest.csv"));
+        Assert.StartsWith("image,chosen,order,combined,low_confidence,flip_disagreement,implausibility", rows[0]);
+        Assert.Equal(["pool/u0.png", "pool/u1-twin.png", "pool/u1.png", "pool/u2.png"], rows.Skip(1).Select(r => r.Split(',')[0]).Order(StringComparer.Ordinal));
+        Assert.Equal(["", "1", "2", "3"], rows.Skip(1).Select(r => r.Split(',')[1]).Order(StringComparer.Ordinal));
+
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "data", "suggest.json"))))
+        {
+            var annotations = json.RootElement.GetProperty("annotations").EnumerateArray().ToArray();
+            Assert.Equal(3, annotations.Length);
+            Assert.All(annotations, a => Assert.Equal(SuggestionFiles.Source, a.GetProperty("source").GetString()));
+            Assert.Equal([1, 2, 3], annotations.Select(a => a.GetProperty("suggest_rank").GetInt32()));
+            Assert.All(annotations, a => Assert.Equal(4, a.GetProperty("keypoint_scores").GetArrayLength()));
+            Assert.All(annotations, a => Assert.True(a.GetProperty("uncertainty").GetProperty("flip_disagreement").ValueKind == JsonValueKind.Number));
+        }
+        // Readable as a dataset (what `newtpose inspect` does), its photos found from where it lies.
+        var suggestions = PoseData.Load(Path.Combine(_folder.Path, "data", "suggest.json"));
+        Assert.Equal(3, suggestions.Images.Count);
+        Assert.All(suggestions.Images, i => Assert.True(File.Exists(suggestions.FullPath(i))));
+        // The label page opens it as the photos to correct, with the scores shown.
+        var session = LabelingSession.Open(new LabelingOptions(Path.Combine(_folder.Path, "data", "suggest.json"), OutputPath: Path.Combine(_folder.Path, "data", "corrected.json")));
+        Assert.Equal(3, session.Count);
+        Assert.NotNull(LabelingSession.Scores(session.Image(0).Instances[0]));
+        Assert.Equal(3, Directory.GetFiles(overlays, "*.jpg", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public void Refuses_a_suggestions_file_that_could_not_name_the_photos_and_an_existing_output()
+    {
+        var elsewhere = Path.Combine(_folder.Path, "elsewhere", "s.json");
+        var existing = Path.Combine(_folder.Path, "data", "s.json");
+        File.WriteAllText(existing, "keep");
+
+        var outside = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--out", elsewhere);
+        var exists = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--out", existing);
+
+        Assert.Equal(2, outside.Exit);
+        Assert.Contains("is not under its folder", outside.Error);
+        Assert.Equal(2, exists.Exit);
+        Assert.Contains("already exists", exists.Error);
+        Assert.Equal("keep", File.ReadAllText(existing));
+    }
+}
