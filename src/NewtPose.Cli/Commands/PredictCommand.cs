@@ -82,7 +82,7 @@ internal static class PredictCommand
             foreach (var result in engine.PredictMany(photos, cancellationToken))
             {
                 if (overlays is not null && result.Prediction is { } p)
-                    PredictionOverlay.WriteJpeg(p, skeleton, OverlayPath(overlays, PredictionFiles.ImageName(p.Path, root)), engine.Model.Locator.MinConfidence);
+                    PredictionOverlay.WriteJpeg(p, skeleton, OverlayPath(overlays, PredictionFiles.ImageName(p.Path, root)));
                 results.Add(result);
                 done(results.Count);
             }
