@@ -1,7 +1,7 @@
 // Inference benchmarks through the library's PoseEngine (see docs/inference.md).
 //   dotnet run -c Release --project bench/InferBench -- measure --run RUN_FOLDER [--data data-samples/newts/annotations.json] [--split test|val|train|all] [--passes 0,1,2] [--flip-test auto|on|off] [--threads 2]
 //       label crops (the crop around each photo's labels: the figure named so) next to the honest figure (the animal found
-//       by the model, for each number of refine passes), scored in the photos' pixels with KeypointMetrics.
+//       by the model, for each number of refine passes), scored by the one evaluator (PoseEvaluator) in the photos' pixels.
 //   dotnet run -c Release --project bench/InferBench -- train --out RUN_FOLDER [--data PATH] [--config bench/configs/demo.json] [--whole-photo 0.25] [--threads 1]
 //       trains like `newtpose train --config`, with the preset's WholePhotoProbability replaced (0 = the network never sees a whole photo).
 //   dotnet run -c Release --project bench/InferBench -- speed [...]   img/s of the network per engine beside the CPU's ceiling (SpeedBench.cs)
@@ -47,12 +47,13 @@ if (args[0] == "train")
     var options = TrainingOptions.Load(Arg("config", "bench/configs/demo.json")) with { Threads = threads };
     var wholePhoto = double.Parse(Arg("whole-photo", "0.25"), CultureInfo.InvariantCulture);
     Check();
-    var augmentation = AugmentationOptions.Preset(options.Augmentation) with { WholePhotoProbability = wholePhoto };
+    var augmentation = options.Augmentation with { WholePhotoProbability = wholePhoto };
+    options = options with { Augmentation = augmentation };
     var sampler = new PoseSampler(dataset, options.InputWidth, options.InputHeight, augmentation);
     var trainer = new Trainer(options, dataset, PoseTraining.DefaultSplit(dataset, options.Seed), spec => PoseModels.Create(spec), sampler);
     var result = trainer.Train(output);
     Console.WriteLine($"{output}: whole-photo probability {wholePhoto}, best epoch {result.BestEpoch}, {result.FinalSplit} (label crops, as the trainer scores) " +
-                      $"mean {result.Final.Overall.MeanPxError:F2} px");
+                      $"{result.FinalCrop}: mean {result.Final.Overall.MeanPxError:F2} px");
     return 0;
 }
 
@@ -69,29 +70,27 @@ var flipTest = Arg("flip-test", "auto") switch
 };
 Check();
 torch.set_num_threads(threads);
-var images = ImagesOf(splitName);
+var images = EvaluationSplits.Images(run, dataset, splitName);
 Console.WriteLine($"run: {run} ({card.Spec.Backbone}, {card.Spec.InputWidth}², whole-photo probability in training {card.Locator.WholePhotoProbability}); " +
                   $"data: {data}, {splitName} split, {images.Count} photos; flip test {(flipTest ? "on" : "off")}; {threads} threads");
 
 var rows = new List<(string Name, EvaluationReport Report, double Relative)>();
-using (var engine = PoseEngine.Open(run, new EngineOptions { FlipTest = flipTest }))
-{
-    var (report, relative) = Score(image => engine.PredictInBox(dataset.FullPath(image), LabelBox(image)));
-    rows.Add(("label crops (crop around the labels)", report, relative));
-}
-foreach (var p in passes)
+foreach (var (p, index) in passes.Select((p, i) => (p, i)))
 {
     using var engine = PoseEngine.Open(run, new EngineOptions { FlipTest = flipTest, RefinePasses = p });
-    var (report, relative) = Score(image => engine.Predict(dataset.FullPath(image)));
-    rows.Add(($"found by the model, {p} refine pass{(p == 1 ? "" : "es")}", report, relative));
+    // The label-crop figure does not depend on the refine passes: it comes with the first evaluation only.
+    var evaluation = new PoseEvaluator(engine, new EvaluatorOptions { LabelCrops = index == 0 }).Evaluate(dataset, images, splitName);
+    if (evaluation.LabelCrops is { } labelCrops)
+        rows.Add(("label crops (crop around the labels)", labelCrops, Relative(evaluation, found: false)));
+    rows.Add(($"found by the model, {p} refine pass{(p == 1 ? "" : "es")}", evaluation.Found, Relative(evaluation, found: true)));
 }
 var reference = rows[0].Report.Overall.MeanPxError!.Value;
-Console.WriteLine("| crop | points | mean px | RMSE px | median px | mean / animal size | PCK@0.05 | PCK@0.1 | mean vs label crops |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| crop | points | mean px | RMSE px | median px | mean / animal size | PCK@0.05 | PCK@0.1 | OKS AP | mean vs label crops |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 foreach (var (name, report, relative) in rows)
 {
     var o = report.Overall;
-    Console.WriteLine($"| {name} | {o.Count} | {o.MeanPxError:F2} | {o.RmsePx:F2} | {o.MedianPxError:F2} | {relative:P2} | {o.Pck005:P1} | {o.Pck01:P1} | {(o.MeanPxError!.Value / reference - 1):+0.0%;-0.0%} |");
+    Console.WriteLine($"| {name} | {o.Count} | {o.MeanPxError:F2} | {o.RmsePx:F2} | {o.MedianPxError:F2} | {relative:P2} | {o.Pck005:P1} | {o.Pck01:P1} | {o.OksAp:F3} | {(o.MeanPxError!.Value / reference - 1):+0.0%;-0.0%} |");
 }
 return 0;
 
@@ -100,26 +99,24 @@ void Check()
     foreach (var key in values.Keys) throw new ArgumentException($"unknown option --{key}");
 }
 
-IReadOnlyList<LabeledImage> ImagesOf(string name)
+// The mean point error as a fraction of the animal's size (the PCK normaliser: the longer side of its labelled box or
+// of the box around its labels), averaged over the photos' matched animals: it compares photos of different resolutions.
+static double Relative(PoseEvaluation evaluation, bool found)
 {
-    var labelled = dataset.Images.Where(i => i.IsLabeled).ToArray();
-    if (name == "all") return labelled;
-    var split = DatasetSplit.Load(Path.Combine(run, "split.json"));
-    var wanted = (name switch { "test" => split.Test, "val" => split.Val, "train" => split.Train, _ => throw new ArgumentException($"--split {name}: test, val, train or all") }).ToHashSet();
-    return labelled.Where(i => wanted.Contains(i.Path)).ToArray();
-}
-
-// One animal per photo (the mission's data): the first labelled instance is the one scored.
-static PoseInstance Animal(LabeledImage image) => image.Instances.First(i => i.LabeledCount > 0);
-
-static BoundingBox LabelBox(LabeledImage image) => Animal(image).Box ?? BoundingBox.AroundLabeled(Animal(image).Keypoints)!.Value;
-
-// The report, and the mean point error as a fraction of the animal's size (the PCK normaliser: the longer side of its box),
-// which compares photos of different resolutions.
-(EvaluationReport, double) Score(Func<LabeledImage, PhotoPrediction> predict)
-{
-    var cases = images.Select(image => new EvaluationCase(Animal(image).Keypoints, predict(image).Keypoints, Animal(image).Box)).ToArray();
-    var relative = cases.SelectMany(c => c.Truth.Select((t, k) => (t, p: c.Prediction[k]))
-        .Where(x => x.t.IsLabeled).Select(x => Math.Sqrt(Math.Pow(x.p.X - x.t.X, 2) + Math.Pow(x.p.Y - x.t.Y, 2)) / KeypointMetrics.InstanceSize(c.Truth, c.Box))).Average();
-    return (KeypointMetrics.Evaluate(card.Keypoints, cases), relative);
+    var fractions = new List<double>();
+    foreach (var photo in evaluation.Photos)
+    {
+        var predictions = found
+            ? (photo.MatchedAnimal >= 0 && photo.Found is { } f ? [(photo.MatchedAnimal, f)] : Array.Empty<(int, PhotoPrediction)>())
+            : photo.LabelCrops.Select((p, i) => (i, p)).Where(x => x.p is not null).Select(x => (x.i, x.p!)).ToArray();
+        foreach (var (animal, prediction) in predictions)
+        {
+            var truth = photo.Image.Instances[animal];
+            var size = KeypointMetrics.InstanceSize(truth.Keypoints, truth.Box);
+            var errors = truth.Keypoints.Select((t, k) => (t, p: prediction.Keypoints[k])).Where(x => x.t.IsLabeled)
+                .Select(x => Math.Sqrt(Math.Pow(x.p.X - x.t.X, 2) + Math.Pow(x.p.Y - x.t.Y, 2))).ToArray();
+            if (errors.Length > 0 && size > 0) fractions.Add(errors.Average() / size);
+        }
+    }
+    return fractions.Count > 0 ? fractions.Average() : double.NaN;
 }
