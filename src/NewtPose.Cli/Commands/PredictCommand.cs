@@ -20,7 +20,8 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var run = new Option<string>("--run") { Description = "Run folder (or any folder with model.json + model.weights).", Required = true };
+        var run = new Option<string?>("--run") { Description = "Run folder (or any folder with model.json + model.weights): the TorchSharp engine." };
+        var model = new Option<string?>("--model") { Description = "An exported model.onnx (`newtpose export`): the ONNX Runtime engine, which never loads libtorch. Give --run or --model." };
         var images = new Option<string[]>("--images") { Description = "Photos: a folder (searched recursively for .jpg/.jpeg/.png), a glob such as 'photos/*.jpg', or files.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "The predictions file to write (atomically).", Required = true };
         var format = new Option<string>("--format") { Description = "coco (default: COCO keypoint JSON with scores), csv (image, keypoint, x, y, confidence) or dlc (DeepLabCut-style CSV).", DefaultValueFactory = _ => "coco" };
@@ -29,46 +30,37 @@ internal static class PredictCommand
         var batch = new Option<int>("--batch") { Description = "Photos per batch (memory holds one batch of decoded photos).", DefaultValueFactory = _ => 8 };
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
         var command = new Command("predict", "Predict keypoints on new photos with a trained model: finds the animal, writes COCO/CSV/DLC and optional overlays.");
-        foreach (var o in new Option[] { run, images, output, format, overlays, flipTest, batch, force }) command.Options.Add(o);
-        command.SetAction((parse, cancellationToken) =>
+        foreach (var o in new Option[] { run, model, images, output, format, overlays, flipTest, batch, force }) command.Options.Add(o);
+        command.Validators.Add(r =>
         {
-            var stdout = parse.InvocationConfiguration.Output;
-            var stderr = parse.InvocationConfiguration.Error;
-            try
-            {
-                var outPath = Path.GetFullPath(parse.GetValue(output)!);
-                if (File.Exists(outPath) && !parse.GetValue(force)) throw new ArgumentException($"--out {outPath} already exists; choose another file or pass --force.");
-                var fileFormat = PredictionFiles.Parse(parse.GetValue(format)!);
-                var (photos, root) = FindPhotos(parse.GetValue(images)!);
-                var overlayFolder = parse.GetValue(overlays) is { } o ? Path.GetFullPath(o).TrimEnd(Path.DirectorySeparatorChar) : null;
-                // Nothing is written among the user's photos: no sidecar files, and no overlay a later run would take for a photo.
-                if (Inside(outPath, root)) throw new ArgumentException($"--out {outPath} lies in the photos' folder {root}; write predictions elsewhere.");
-                if (overlayFolder is not null && (overlayFolder == root || Inside(overlayFolder, root)))
-                    throw new ArgumentException($"--overlays {overlayFolder} lies in the photos' folder {root}; choose a folder outside it.");
-                using var engine = PoseEngine.Open(parse.GetValue(run)!, new EngineOptions { FlipTest = parse.GetValue(flipTest), BatchSize = parse.GetValue(batch) });
-                stdout.WriteLine($"{photos.Count} photos under {root}; model {parse.GetValue(run)} ({engine.Model.Spec.Backbone}, {engine.Model.Spec.InputWidth}x{engine.Model.Spec.InputHeight}, " +
-                                 $"{engine.Model.Keypoints.Count} keypoints), flip test {(engine.Options.FlipTest ? "on" : "off")}, batch {engine.Options.BatchSize}");
-                var watch = Stopwatch.StartNew();
-                var results = Predict(engine, photos, root, overlayFolder, stderr, cancellationToken);
-                PredictionFiles.Write(results, engine.Model, root, outPath, fileFormat, scorer: "NewtPose_" + Path.GetFileName(Path.GetFullPath(parse.GetValue(run)!).TrimEnd(Path.DirectorySeparatorChar)));
-                var failed = results.Where(r => r.Error is not null).ToArray();
-                foreach (var f in failed) stderr.WriteLine($"skipped {f.Path}: {f.Error}");
-                stdout.WriteLine($"predicted {results.Count - failed.Length} of {results.Count} photos in {watch.Elapsed.TotalSeconds:F1} s " +
-                                 $"({(results.Count - failed.Length) / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):F2} photos/s) -> {outPath}" +
-                                 (overlayFolder is null ? "" : $", overlays in {overlayFolder}") + (failed.Length == 0 ? "" : $"; {failed.Length} could not be read"));
-                return Task.FromResult(failed.Length == 0 ? 0 : 1);
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or InvalidOperationException or DatasetFormatException)
-            {
-                stderr.WriteLine($"predict: {e.Message.ReplaceLineEndings(" ")}");
-                return Task.FromResult(2);
-            }
-            catch (OperationCanceledException)
-            {
-                stderr.WriteLine("predict: cancelled; nothing was written.");
-                return Task.FromResult(130);
-            }
+            if ((r.GetValue(run) is null) == (r.GetValue(model) is null)) r.AddError("predict needs the model: give either --run RUN_DIR or --model model.onnx.");
         });
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandRunner.Run(parse, (stdout, stderr) =>
+        {
+            var outPath = Path.GetFullPath(parse.GetValue(output)!);
+            CommandRunner.RefuseExisting(outPath, parse.GetValue(force), "the predictions file");
+            var fileFormat = PredictionFiles.Parse(parse.GetValue(format)!);
+            var (photos, root) = FindPhotos(parse.GetValue(images)!);
+            var overlayFolder = parse.GetValue(overlays) is { } o ? Path.GetFullPath(o).TrimEnd(Path.DirectorySeparatorChar) : null;
+            // Nothing is written among the user's photos: no sidecar files, and no overlay a later run would take for a photo.
+            if (Inside(outPath, root)) throw new ArgumentException($"--out {outPath} lies in the photos' folder {root}; write predictions elsewhere.");
+            if (overlayFolder is not null && (overlayFolder == root || Inside(overlayFolder, root)))
+                throw new ArgumentException($"--overlays {overlayFolder} lies in the photos' folder {root}; choose a folder outside it.");
+            var engineOptions = new EngineOptions { FlipTest = parse.GetValue(flipTest), BatchSize = parse.GetValue(batch) };
+            var source = Path.GetFullPath((parse.GetValue(run) ?? parse.GetValue(model))!).TrimEnd(Path.DirectorySeparatorChar);
+            using var engine = parse.GetValue(model) is { } onnx ? OnnxBackend.OpenEngine(onnx, engineOptions) : PoseEngine.Open(source, engineOptions);
+            stdout.WriteLine($"{photos.Count} photos under {root}; model {source} ({engine.Model.Spec.Backbone}, {engine.Model.Spec.InputWidth}x{engine.Model.Spec.InputHeight}, " +
+                             $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.Options.FlipTest ? "on" : "off")}, batch {engine.Options.BatchSize}");
+            var watch = Stopwatch.StartNew();
+            var results = Predict(engine, photos, root, overlayFolder, stderr, cancellationToken);
+            PredictionFiles.Write(results, engine.Model, root, outPath, fileFormat, scorer: "NewtPose_" + Path.GetFileNameWithoutExtension(source));
+            var failed = results.Where(r => r.Error is not null).ToArray();
+            foreach (var f in failed) stderr.WriteLine($"skipped {f.Path}: {f.Error}");
+            stdout.WriteLine($"predicted {results.Count - failed.Length} of {results.Count} photos in {watch.Elapsed.TotalSeconds:F1} s " +
+                             $"({(results.Count - failed.Length) / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):F2} photos/s) -> {outPath}" +
+                             (overlayFolder is null ? "" : $", overlays in {overlayFolder}") + (failed.Length == 0 ? "" : $"; {failed.Length} could not be read"));
+            return failed.Length == 0 ? ExitCodes.Ok : ExitCodes.Partial;
+        })));
         return command;
     }
 

@@ -80,7 +80,7 @@ internal static class SuggestCommand
                                      (overlayFolder is null ? "" : $"; overlays in {overlayFolder}") +
                                      $"; {scores.Ranked.Count(r => r.NearDuplicateOf is not null)} near-duplicates passed over");
                     stdout.WriteLine($"correct them with: newtpose label --data {outPath}");
-                    return Task.FromResult(failed.Length == 0 ? 0 : 1);
+                    return Task.FromResult(failed.Length == 0 ? ExitCodes.Ok : ExitCodes.Partial);
                 }
                 finally
                 {
@@ -90,12 +90,12 @@ internal static class SuggestCommand
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or InvalidOperationException or DatasetFormatException)
             {
                 stderr.WriteLine($"suggest: {e.Message.ReplaceLineEndings(" ")}");
-                return Task.FromResult(2);
+                return Task.FromResult(ExitCodes.Failure);
             }
             catch (OperationCanceledException)
             {
                 stderr.WriteLine("suggest: cancelled; nothing was written.");
-                return Task.FromResult(130);
+                return Task.FromResult(ExitCodes.Cancelled);
             }
         });
         return command;

@@ -97,6 +97,9 @@ public sealed class PoseEngine : IDisposable
             foreach (var result in Results(Run(chunk, cancellationToken))) yield return result;
     }
 
+    /// <summary>The backend's name for reports: "torch" or "onnx".</summary>
+    public string BackendName => _backend.Name;
+
     public void Dispose() => _backend.Dispose();
 
     private static IEnumerable<PhotoResult> Results(IReadOnlyList<Job> jobs) =>

@@ -102,8 +102,12 @@ public static class PoseModels
     /// <summary>Reads and validates a spec written by <see cref="Save"/>.</summary>
     public static PoseModelSpec ReadSpec(string path) => ParseSpec(File.ReadAllText(path), path);
 
-    /// <summary>Parses and validates spec JSON as {name}.json holds it (an exported ONNX file's metadata too); errors name <paramref name="source"/>.</summary>
-    public static PoseModelSpec ParseSpec(string json, string source)
+    /// <summary>
+    /// Parses and validates spec JSON as {name}.json holds it (an exported ONNX file's metadata too); errors name
+    /// <paramref name="source"/>. <paramref name="registeredOnly"/> false accepts a backbone or head the registry does
+    /// not know (a caller's own network, trained through the same trainer).
+    /// </summary>
+    public static PoseModelSpec ParseSpec(string json, string source, bool registeredOnly = true)
     {
         PoseModelSpec? spec;
         try
@@ -115,6 +119,7 @@ public static class PoseModels
             throw new InvalidDataException($"{source}: not a model spec ({e.Message}).", e);
         }
         if (spec is null) throw new InvalidDataException($"{source}: the model spec is empty.");
+        if (!registeredOnly) return spec;
         try
         {
             spec.Validate();

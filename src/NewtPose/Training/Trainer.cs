@@ -150,8 +150,9 @@ public sealed class Trainer
     {
         var earlierRun = new RunFolder(folder);
         if (!File.Exists(earlierRun.ModelFile) || !File.Exists(earlierRun.ModelWeights))
-            throw new FileNotFoundException($"init_from {folder}: no trained model there ({earlierRun.ModelFile} or {earlierRun.ModelWeights} not found).", earlierRun.ModelWeights);
-        var earlier = PoseModels.ReadSpec(earlierRun.ModelFile);
+            throw new FileNotFoundException($"init_from {folder}: no training run there ({earlierRun.ModelFile} or {earlierRun.ModelWeights} not found).", earlierRun.ModelWeights);
+        // The network itself checks that the weights fit; the spec is read to name what differs (a caller's own backbone too).
+        var earlier = PoseModels.ParseSpec(File.ReadAllText(earlierRun.ModelFile), earlierRun.ModelFile, registeredOnly: false);
         var spec = network.Spec;
         var differences = new List<string>();
         if (earlier.Backbone != spec.Backbone) differences.Add($"backbone {earlier.Backbone} vs {spec.Backbone}");

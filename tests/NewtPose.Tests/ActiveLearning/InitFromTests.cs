@@ -14,7 +14,7 @@ public sealed class InitFromTests : IDisposable
     {
         Backbone = "test-only-tiny", Head = "test-only-heatmap", InputWidth = 32, InputHeight = 32, BatchSize = 4, Epochs = 4,
         LearningRate = 1e-2, BackboneLearningRateFactor = 1, WarmupEpochs = 0.5, WeightDecay = 0, Threads = 1, Workers = 0,
-        Device = "cpu", EarlyStoppingPatience = 0, Seed = 7,
+        Device = "cpu", EarlyStoppingPatience = 0, Seed = 7, FlipTest = false,
     };
 
     public void Dispose()

@@ -92,9 +92,9 @@ public sealed class SuggestCommandTests : IDisposable
         var outside = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--out", elsewhere);
         var exists = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--out", existing);
 
-        Assert.Equal(2, outside.Exit);
+        Assert.Equal(NewtPose.Cli.ExitCodes.Failure, outside.Exit);
         Assert.Contains("is not under its folder", outside.Error);
-        Assert.Equal(2, exists.Exit);
+        Assert.Equal(NewtPose.Cli.ExitCodes.Failure, exists.Exit);
         Assert.Contains("already exists", exists.Error);
         Assert.Equal("keep", File.ReadAllText(existing));
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NewtPose.Cli;
 using NewtPose.Data;
 using NewtPose.Imaging;
 using NewtPose.Models;
@@ -34,7 +35,7 @@ public sealed class PredictCommandTests : IDisposable
     private string[] PhotoFolderListing() => Directory.GetFileSystemEntries(photos, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
-    public void Coco_predictions_name_the_unreadable_photo_exit_1_and_read_back_as_a_dataset()
+    public void Coco_predictions_name_the_unreadable_photo_exit_3_partly_failed_and_read_back_as_a_dataset()
     {
         var before = PhotoFolderListing();
         var output = Path.Combine(folder.Path, "out", "predictions.json");
@@ -42,7 +43,7 @@ public sealed class PredictCommandTests : IDisposable
 
         var (exit, stdout, stderr) = CliRunner.Run("predict", "--run", run, "--images", photos, "--out", output, "--overlays", overlays, "--batch", "2");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.Partial, exit);
         Assert.Contains("predicted 2 of 3 photos", stdout);
         Assert.Contains("broken.jpg", stderr);
         Assert.Equal(before, PhotoFolderListing());
@@ -76,7 +77,7 @@ public sealed class PredictCommandTests : IDisposable
         var good = Path.Combine(photos, "a.png");
 
         Assert.Equal(0, CliRunner.Run("predict", "--run", run, "--images", good, "--out", csv, "--format", "csv").Exit);
-        Assert.Equal(1, CliRunner.Run("predict", "--run", run, "--images", Path.Combine(photos, "day2", "*.jpg"), "--out", dlc, "--format", "dlc").Exit);
+        Assert.Equal(ExitCodes.Partial, CliRunner.Run("predict", "--run", run, "--images", Path.Combine(photos, "day2", "*.jpg"), "--out", dlc, "--format", "dlc").Exit);
 
         var rows = File.ReadAllLines(csv);
         Assert.Equal("image,keypoint,x,y,confidence,error", rows[0]);
@@ -99,7 +100,7 @@ public sealed class PredictCommandTests : IDisposable
         var good = Path.Combine(photos, "a.png");
 
         var refused = CliRunner.Run("predict", "--run", run, "--images", good, "--out", output);
-        Assert.Equal(2, refused.Exit);
+        Assert.Equal(ExitCodes.Failure, refused.Exit);
         Assert.Contains("--force", refused.Error);
         Assert.Equal("keep me", File.ReadAllText(output));
 
@@ -107,10 +108,10 @@ public sealed class PredictCommandTests : IDisposable
         Assert.NotEqual("keep me", File.ReadAllText(output));
 
         var inside = CliRunner.Run("predict", "--run", run, "--images", photos, "--out", Path.Combine(photos, "p.json"));
-        Assert.Equal(2, inside.Exit);
+        Assert.Equal(ExitCodes.Failure, inside.Exit);
         Assert.Contains("photos' folder", inside.Error);
         var overlaysInside = CliRunner.Run("predict", "--run", run, "--images", photos, "--out", Path.Combine(folder.Path, "q.json"), "--overlays", photos);
-        Assert.Equal(2, overlaysInside.Exit);
+        Assert.Equal(ExitCodes.Failure, overlaysInside.Exit);
         Assert.False(File.Exists(Path.Combine(photos, "p.json")));
         Assert.False(File.Exists(Path.Combine(folder.Path, "q.json")));
     }
@@ -121,13 +122,17 @@ public sealed class PredictCommandTests : IDisposable
         using (var model = PoseModels.Create(TestOnlyDotBackend.SpecFor(64), pretrained: false))
             PoseModels.Save(model, run, card: EnginePhotos.Card(augmentation: NewtPose.Augmentation.AugmentationOptions.Rig));
         var flip = CliRunner.Run("predict", "--run", run, "--images", photos, "--out", Path.Combine(folder.Path, "p.json"), "--flip-test");
-        Assert.Equal(2, flip.Exit);
+        Assert.Equal(ExitCodes.Failure, flip.Exit);
         Assert.Contains("trained without flips", flip.Error);
 
         var empty = Path.Combine(folder.Path, "empty");
         Directory.CreateDirectory(empty);
         var none = CliRunner.Run("predict", "--run", run, "--images", empty, "--out", Path.Combine(folder.Path, "p.json"));
-        Assert.Equal(2, none.Exit);
+        Assert.Equal(ExitCodes.Failure, none.Exit);
         Assert.Contains(empty, none.Error);
+
+        var noModel = CliRunner.Run("predict", "--images", photos, "--out", Path.Combine(folder.Path, "p.json"));
+        Assert.Equal(ExitCodes.Usage, noModel.Exit);
+        Assert.Contains("--run RUN_DIR or --model model.onnx", noModel.Error);
     }
 }

@@ -124,7 +124,7 @@ public sealed class OnnxExportTests : IDisposable
         using var model = RandomModel(backbone, head, locationRefinement: true);
         var skeleton = new Skeleton(Keypoints, [new Edge(0, 1), new Edge(0, 3)], [new SwapPair(1, 2)]);
         PoseModels.Save(model, run.Path, card: ModelCard.Describe(model.Spec, skeleton, AugmentationOptions.Preset("light")));
-        new TrainingOptions { Backbone = backbone, Head = head, InputWidth = 64, InputHeight = 96, Augmentation = "light", FlipTest = true }.Save(run.OptionsFile);
+        new TrainingOptions { Backbone = backbone, Head = head, InputWidth = 64, InputHeight = 96, Augmentation = AugmentationOptions.Preset("light"), FlipTest = true }.Save(run.OptionsFile);
         return run;
     }
 }
