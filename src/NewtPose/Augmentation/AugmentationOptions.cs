@@ -88,7 +88,7 @@ public sealed record AugmentationOptions
     /// </summary>
     public static AugmentationOptions Rig { get; } = Light with { HorizontalFlipProbability = 0 };
 
-    /// <summary>Recommended for belly photos: any angle, both flips, scale 0.75–1.25, colour jitter, blur/noise sometimes.</summary>
+    /// <summary>Recommended for belly photos: any angle, both flips, scale 0.75–1.25, colour jitter, blur/noise sometimes, no whole-photo samples.</summary>
     public static AugmentationOptions Default { get; } = new()
     {
         RotationProbability = 1, MaxRotationDegrees = 180,
@@ -101,7 +101,9 @@ public sealed record AugmentationOptions
         NoiseProbability = 0.2, MaxNoiseStd = 0.03,
         JpegProbability = 0.1, MinJpegQuality = 40,
         OcclusionProbability = 0.1, MaxOcclusions = 1, MaxOcclusionSize = 0.2,
-        WholePhotoProbability = 0.25,
+        // No whole-photo samples: on belly photos, where the animal fills much of the frame, the whole-photo pass finds it
+        // without them and they cost accuracy (docs/inference.md has the measured comparison).
+        WholePhotoProbability = 0,
     };
 
     /// <summary>Everything, often and strongly: for very small data sets.</summary>

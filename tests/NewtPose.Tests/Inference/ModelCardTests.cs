@@ -23,7 +23,7 @@ public sealed class ModelCardTests : IDisposable
     {
         var spec = PoseModels.Spec("resnet18", Skeleton.Keypoints, 64, 64, swapPairs: [[1, 2]]);
         using var model = PoseModels.Create(spec, pretrained: false);
-        var augmentation = AugmentationOptions.Default with { Crop = new CropPolicy { Margin = 0.2, MinCropFraction = 0.1, Square = false } };
+        var augmentation = AugmentationOptions.Default with { Crop = new CropPolicy { Margin = 0.2, MinCropFraction = 0.1, Square = false }, WholePhotoProbability = 0.25 };
         var card = ModelCard.Describe(spec, Skeleton, augmentation, oksSigmas: [0.03, 0.05, 0.05]);
 
         PoseModels.Save(model, folder, card: card);
