@@ -15,7 +15,7 @@ public enum PhotoState
 public static class LabelAttributes
 {
     /// <summary>Image attribute: "todo", "corrected" or "skipped".</summary>
-    public const string State = "label_state";
+    public const string State = NewtPose.ActiveLearning.LabelMerge.StateAttribute;
     /// <summary>Annotation attribute: names of the keypoints the person changed (moved or visibility set).</summary>
     public const string CorrectedKeypoints = "corrected_keypoints";
     /// <summary>Annotation attribute: names of the keypoints whose position came from the suggestions file.</summary>
@@ -38,7 +38,7 @@ public static class LabelAttributes
     public static string Name(PhotoState state) => state switch
     {
         PhotoState.ToDo => "todo",
-        PhotoState.Corrected => "corrected",
+        PhotoState.Corrected => NewtPose.ActiveLearning.LabelMerge.Corrected,
         PhotoState.Skipped => "skipped",
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
@@ -46,7 +46,7 @@ public static class LabelAttributes
     public static PhotoState? Parse(string? name) => name switch
     {
         null or "todo" => PhotoState.ToDo,
-        "corrected" => PhotoState.Corrected,
+        NewtPose.ActiveLearning.LabelMerge.Corrected => PhotoState.Corrected,
         "skipped" => PhotoState.Skipped,
         _ => null,
     };

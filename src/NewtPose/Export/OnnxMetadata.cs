@@ -76,23 +76,7 @@ public static class OnnxMetadata
         if (properties.TryGetValue(FormatVersion, out var version) && version != CurrentVersion)
             throw new InvalidDataException($"{source}: metadata format version {version}; this NewtPose reads version {CurrentVersion}.");
         var where = $"{source} (metadata '{ModelJson}')";
-        PoseModels.ParseSpec(json, where); // the spec's own errors, named after the ONNX file
-        // ModelCard reads model.json files (and gives an old spec-only file its documented defaults): the stored text goes
-        // through a temporary copy so exported cards and saved ones are read by the same code.
-        var copy = Path.Combine(Path.GetTempPath(), $"newtpose-card-{Guid.NewGuid():N}.json");
-        try
-        {
-            File.WriteAllText(copy, json);
-            return ModelCard.Read(copy);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{where}: {e.Message.Replace(copy + ": ", "", StringComparison.Ordinal)}", e);
-        }
-        finally
-        {
-            File.Delete(copy);
-        }
+        return ModelCard.Parse(json, where);
     }
 
     /// <summary>

@@ -179,14 +179,16 @@ public sealed record ModelCard
     }
 
     /// <summary>Reads a model.json written by <see cref="PoseModels.Save"/>, old or new; errors name the file.</summary>
-    public static ModelCard Read(string path)
+    public static ModelCard Read(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>A model card from its JSON text (model.json, or an exported ONNX file's metadata); errors name <paramref name="source"/>.</summary>
+    public static ModelCard Parse(string text, string source)
     {
-        var spec = PoseModels.ReadSpec(path);
+        var spec = PoseModels.ParseSpec(text, source);
         try
         {
-            var text = File.ReadAllText(path);
             var node = JsonNode.Parse(text)!.AsObject();
-            var card = (JsonSerializer.Deserialize<ModelCard>(text, Json) ?? throw new InvalidDataException($"{path}: the model card is empty.")) with { Spec = spec };
+            var card = (JsonSerializer.Deserialize<ModelCard>(text, Json) ?? throw new InvalidDataException($"{source}: the model card is empty.")) with { Spec = spec };
             // Fields an older model.json lacks: the values that describe how such models were made.
             if (!node.ContainsKey("pixel_convention")) card = card with { PixelConvention = PixelConvention.LegacyCellCentres };
             if (!node.ContainsKey("decoding")) card = card with { Decoding = RuleFor(spec) };
@@ -195,11 +197,11 @@ public sealed record ModelCard
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a model card ({e.Message}).", e);
+            throw new InvalidDataException($"{source}: not a model card ({e.Message}).", e);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{source}: {e.Message}", e);
         }
     }
 }
