@@ -49,6 +49,78 @@ public sealed class PoseEngineTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_window_search_finds_an_animal_too_small_for_the_whole_photo_pass()
+    {
+        // 50 px from snout to tail in a 1200 px photo: 2.7 px of a 64 px whole-photo input, below what this near-sighted
+        // "network" sees (8 % of its input, 5.1 px); a level-1 window (450 px) shows it at 7.1 px.
+        var truth = EnginePhotos.Animal(930, 260, 10);
+        var path = EnginePhotos.WritePng(folder, "photo.png", EnginePhotos.Draw(1200, 900, truth, 8));
+        var card = EnginePhotos.Card();
+        double Worst(EngineOptions options, out TestOnlyDotBackend backend)
+        {
+            backend = new TestOnlyDotBackend(TestOnlyDotBackend.SpecFor(), minAnimalSpan: 0.08);
+            using var engine = new PoseEngine(backend, card, options);
+            return EnginePhotos.WorstError(engine.Predict(path).Keypoints, truth);
+        }
+
+        var without = Worst(new EngineOptions { RefinePasses = 2 }, out _);
+        var with = Worst(new EngineOptions { RefinePasses = 1, SearchLevels = 1, BatchSize = 8 }, out var searched);
+
+        Assert.True(without > 100, $"without the search the animal should be missed, but the worst error is {without:F1} px");
+        Assert.True(with < 0.5, $"with the search the worst error is {with:F2} px");
+        // The whole photo, 15 windows (5 × 3 over a 4:3 photo) in batches of 8, then the refine pass.
+        Assert.Equal(1 + 15 + 1, searched.Items);
+        Assert.Equal(1 + 2 + 1, searched.Calls);
+    }
+
+    [Fact]
+    public void With_the_window_search_an_animal_that_fills_the_photo_is_found_as_before()
+    {
+        var truth = EnginePhotos.Animal(200, 130, 40);
+        var path = EnginePhotos.WritePng(folder, "photo.png", EnginePhotos.Draw(400, 300, truth, 8));
+        using var plain = EnginePhotos.Engine();
+        using var searching = EnginePhotos.Engine(new EngineOptions { SearchLevels = 2 });
+
+        var before = plain.Predict(path);
+        var after = searching.Predict(path);
+
+        Assert.True(EnginePhotos.WorstError(after.Keypoints, truth) < 0.5, $"worst error {EnginePhotos.WorstError(after.Keypoints, truth):F2} px");
+        Assert.True(EnginePhotos.WorstError(after.Keypoints, before.Keypoints.Select(p => (p.X, p.Y)).ToArray()) < 0.05);
+    }
+
+    [Theory]
+    [InlineData(4000, 3000)]
+    [InlineData(640, 480)]
+    [InlineData(300, 600)]
+    public void Search_windows_cover_the_photo_stay_inside_it_and_nest_in_their_parent(int width, int height)
+    {
+        var photo = new BoundingBox(0, 0, width, height);
+        var level1 = PoseEngine.SearchWindows(width, height, photo, 1);
+        var side = Math.Min(width, height) / 2.0;
+        Assert.All(level1, w => Assert.Equal(side, w.Width, 6));
+        Assert.All(level1, w => Assert.True(w.X >= 0 && w.Y >= 0 && w.X + w.Width <= width + 1e-9 && w.Y + w.Height <= height + 1e-9, $"{w} leaves the photo"));
+        // Every point of the photo is in some window, and neighbours overlap by at least half a window.
+        for (var y = 0.5; y < height; y += height / 37.0)
+        for (var x = 0.5; x < width; x += width / 41.0)
+            Assert.Contains(level1, w => x >= w.X && x <= w.X + w.Width && y >= w.Y && y <= w.Y + w.Height);
+        var xs = level1.Select(w => w.X).Distinct().Order().ToArray();
+        Assert.All(xs.Zip(xs.Skip(1)), p => Assert.True(p.Second - p.First <= side / 2 + 1e-9));
+
+        var parent = level1[level1.Count / 2];
+        var level2 = PoseEngine.SearchWindows(width, height, parent, 2);
+        Assert.Equal(9, level2.Count);
+        Assert.All(level2, w => Assert.True(w.Width == side / 2 && w.X >= parent.X - 1e-9 && w.Y >= parent.Y - 1e-9 &&
+                                            w.X + w.Width <= parent.X + parent.Width + 1e-9 && w.Y + w.Height <= parent.Y + parent.Height + 1e-9));
+    }
+
+    [Fact]
+    public void A_search_level_out_of_range_is_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new EngineOptions { SearchLevels = 5 }.Validate());
+        Assert.Contains("SearchLevels", e.Message);
+    }
+
     [Theory]
     [InlineData(PixelConvention.Continuous)]
     [InlineData(PixelConvention.LegacyCellCentres)]
