@@ -1,5 +1,5 @@
 // Inference benchmarks through the library's PoseEngine (see docs/inference.md).
-//   dotnet run -c Release --project bench/InferBench -- measure --run RUN_FOLDER [--data data-samples/newts/annotations.json] [--split test|val|train|all] [--passes 0,1,2] [--search 0] [--flip-test auto|on|off] [--threads 2]
+//   dotnet run -c Release --project bench/InferBench -- measure --run RUN_FOLDER [--data data-samples/newts/annotations.json] [--split test|val|train|all] [--passes 0,1,2] [--flip-test auto|on|off] [--threads 2]
 //       label crops (the crop around each photo's labels: the figure named so) next to the honest figure (the animal found
 //       by the model, for each number of refine passes), scored by the one evaluator (PoseEvaluator) in the photos' pixels.
 //   dotnet run -c Release --project bench/InferBench -- train --out RUN_FOLDER [--data PATH] [--config bench/configs/demo.json] [--whole-photo 0.25] [--threads 1]
@@ -22,7 +22,7 @@ if (args is ["speed", ..]) return SpeedBench.Run(args[1..]);
 if (args is ["e2e", ..]) return EndToEndBench.Run(args[1..]);
 if (args.Length == 0 || args[0] is not ("measure" or "train"))
 {
-    Console.Error.WriteLine("usage: InferBench measure --run RUN [--data PATH] [--split test|val|train|all] [--passes 0,1,2] [--search LEVELS] [--flip-test auto|on|off] [--threads N]\n" +
+    Console.Error.WriteLine("usage: InferBench measure --run RUN [--data PATH] [--split test|val|train|all] [--passes 0,1,2] [--flip-test auto|on|off] [--threads N]\n" +
                             "       InferBench train --out RUN [--data PATH] [--config FILE] [--whole-photo P] [--threads N]\n" +
                             "       InferBench speed [--sizes 192,256] [--batches 1,8] [--backbone NAME] [--head heatmap|integral] [--threads N] [--iterations N] [--rounds N] [--engines torch,onnx,onnx-basic,mlnet]\n" +
                             "       InferBench e2e --model model.onnx|RUN --photos DIR [--batch 8] [--passes 1] [--threads 2] [--rounds 2]");
@@ -60,7 +60,6 @@ if (args[0] == "train")
 var run = Arg("run", "") is { Length: > 0 } r ? r : throw new ArgumentException("measure needs --run RUN_FOLDER");
 var splitName = Arg("split", "test");
 var passes = Arg("passes", "0,1,2").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-var search = int.Parse(Arg("search", "0"), CultureInfo.InvariantCulture);
 var card = PoseModels.LoadCard(run);
 var flipTest = Arg("flip-test", "auto") switch
 {
@@ -78,12 +77,12 @@ Console.WriteLine($"run: {run} ({card.Spec.Backbone}, {card.Spec.InputWidth}², 
 var rows = new List<(string Name, EvaluationReport Report, double Relative)>();
 foreach (var (p, index) in passes.Select((p, i) => (p, i)))
 {
-    using var engine = PoseEngine.Open(run, new EngineOptions { FlipTest = flipTest, RefinePasses = p, SearchLevels = search });
+    using var engine = PoseEngine.Open(run, new EngineOptions { FlipTest = flipTest, RefinePasses = p });
     // The label-crop figure does not depend on the refine passes: it comes with the first evaluation only.
     var evaluation = new PoseEvaluator(engine, new EvaluatorOptions { LabelCrops = index == 0 }).Evaluate(dataset, images, splitName);
     if (evaluation.LabelCrops is { } labelCrops)
         rows.Add(("label crops (crop around the labels)", labelCrops, Relative(evaluation, found: false)));
-    rows.Add(($"found by the model, {(search > 0 ? $"window search {search} level{(search == 1 ? "" : "s")}, " : "")}{p} refine pass{(p == 1 ? "" : "es")}", evaluation.Found, Relative(evaluation, found: true)));
+    rows.Add(($"found by the model, {p} refine pass{(p == 1 ? "" : "es")}", evaluation.Found, Relative(evaluation, found: true)));
 }
 var reference = rows[0].Report.Overall.MeanPxError!.Value;
 Console.WriteLine("| crop | points | mean px | RMSE px | median px | mean / animal size | PCK@0.05 | PCK@0.1 | OKS AP | mean vs label crops |");

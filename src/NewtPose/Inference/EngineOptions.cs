@@ -18,18 +18,9 @@ public sealed record EngineOptions
     /// <summary>Passes after the whole-photo pass, each cropping around the previous pass's points (0: the whole-photo pass alone).</summary>
     public int RefinePasses { get; init; } = 1;
 
-    /// <summary>
-    /// Levels of the window search after the whole-photo pass (0: none). For animals small in the frame (a newt spanning
-    /// a sixth of a camera photo), which the whole-photo pass is too coarse to see: level 1 tries 15 squares of half the
-    /// photo's shorter side (4:3 photo), each further level 9 squares of half the size inside the best one so far; the
-    /// most confident crop wins. One network pass per window, so it costs what 15, 24, 33… extra photos would.
-    /// </summary>
-    public int SearchLevels { get; init; }
-
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public EngineOptions Validate()
     {
-        if (SearchLevels is < 0 or > 4) throw new ArgumentException($"EngineOptions.SearchLevels = {SearchLevels} must be in [0, 4].", nameof(SearchLevels));
         if (BatchSize is < 1 or > 1024) throw new ArgumentException($"EngineOptions.BatchSize = {BatchSize} must be in [1, 1024].", nameof(BatchSize));
         if (RefinePasses is < 0 or > 8) throw new ArgumentException($"EngineOptions.RefinePasses = {RefinePasses} must be in [0, 8].", nameof(RefinePasses));
         return this;

@@ -16,8 +16,7 @@ namespace NewtPose.Inference;
 /// inside the photo with confidence (<see cref="LocatorSettings"/>) give a box;</item>
 /// <item>crop around that box with the model's <see cref="CropPolicy"/>, exactly as training cropped around the labels,
 /// and run the network again (<see cref="EngineOptions.RefinePasses"/> times, each around the last points), the last
-/// pass with the flip test when asked; with <see cref="EngineOptions.SearchLevels"/>, windows of the photo are tried
-/// first, for an animal too small in the frame for the whole-photo pass;</item>
+/// pass with the flip test when asked;</item>
 /// <item>decode on plain floats (<see cref="PoseDecoder"/>) and map the points back to the photo's pixels.</item>
 /// </list>
 /// One photo holds one animal (the mission's data: one newt per belly photo). Not thread-safe: one engine per thread.
@@ -122,9 +121,7 @@ public sealed class PoseEngine : IDisposable
         if (given.Length > 0) Pass(given, final: true, cancellationToken);
         if (found.Length > 0)
         {
-            var searching = Options.SearchLevels > 0;
-            Pass(found, final: Options.RefinePasses == 0 && !searching, cancellationToken);
-            if (searching) Search(found, cancellationToken);
+            Pass(found, final: Options.RefinePasses == 0, cancellationToken);
             for (var pass = 1; pass <= Options.RefinePasses; pass++)
             {
                 foreach (var job in found) job.Box = Locate(job);
@@ -135,124 +132,36 @@ public sealed class PoseEngine : IDisposable
         return jobs;
     }
 
-    /// <summary>One network pass over the readable jobs, each cropped around its <see cref="Job.Box"/> (null: the whole photo).</summary>
+    /// <summary>One network pass over the readable jobs: crop each around its box (null: whole photo), run, decode, map back.</summary>
     private void Pass(IReadOnlyList<Job> jobs, bool final, CancellationToken cancellationToken)
     {
-        var live = jobs.Where(j => j.Failure is null).ToArray();
-        var results = Infer(live, live.Select(j => j.Box).ToArray(), final && Options.FlipTest, cancellationToken);
-        for (var i = 0; i < live.Length; i++)
-        {
-            if (results[i] is not { } r) continue;
-            live[i].Points = r.Points;
-            live[i].Flip = r.Flip;
-        }
-    }
-
-    /// <summary>
-    /// The window search (<see cref="EngineOptions.SearchLevels"/>): for an animal too small in the frame for the
-    /// whole-photo pass to see it. Level 1 tries squares of half the photo's shorter side over the whole photo (overlapping
-    /// by half); each further level tries 3 × 3 squares of half the side inside the best window of the level before. The crop whose points
-    /// the network is most confident of (the instance score) wins, the whole-photo pass included, and the refine passes
-    /// start from its points. Windows are cropped and letterboxed exactly as the whole photo is; a window that reaches past
-    /// the photo's edge is moved inside it.
-    /// </summary>
-    private void Search(IReadOnlyList<Job> jobs, CancellationToken cancellationToken)
-    {
-        var live = jobs.Where(j => j.Failure is null && j.Points is not null).ToArray();
-        var best = live.Select(j => (Window: new BoundingBox(0, 0, j.Width, j.Height), Score: Score(j.Points!), Points: j.Points!)).ToArray();
-        var parents = best.Select(b => b.Window).ToArray();
-        for (var level = 1; level <= Options.SearchLevels; level++)
-        {
-            var candidates = live.SelectMany((job, i) => SearchWindows(job.Width, job.Height, parents[i], level).Select(w => (Index: i, Window: w))).ToArray();
-            var levelBest = new (BoundingBox Window, double Score)?[live.Length];
-            foreach (var chunk in candidates.Chunk(Options.BatchSize))
-            {
-                var results = Infer(chunk.Select(c => live[c.Index]).ToArray(), chunk.Select(c => (BoundingBox?)WindowBox(c.Window)).ToArray(), flipTest: false, cancellationToken);
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    if (results[i] is not { } r) continue;
-                    var (index, score) = (chunk[i].Index, Score(r.Points));
-                    if (levelBest[index] is not { } lb || score > lb.Score) levelBest[index] = (chunk[i].Window, score);
-                    if (score > best[index].Score) best[index] = (chunk[i].Window, score, r.Points);
-                }
-            }
-            for (var i = 0; i < live.Length; i++)
-                if (levelBest[i] is { } lb) parents[i] = lb.Window;
-        }
-        for (var i = 0; i < live.Length; i++) live[i].Points = best[i].Points;
-    }
-
-    /// <summary>
-    /// The search windows of one level: level 1 covers the photo with squares of half its shorter side, at most half a
-    /// window apart; a deeper level puts 3 × 3 squares of half the parent's side, half a window apart, over the parent.
-    /// </summary>
-    internal static IReadOnlyList<BoundingBox> SearchWindows(int width, int height, BoundingBox parent, int level)
-    {
-        var side = level == 1 ? Math.Min(width, height) / 2.0 : Math.Max(parent.Width, parent.Height) / 2.0;
-        var (left, top, right, bottom) = level == 1
-            ? (0.0, 0.0, (double)width, (double)height)
-            : (parent.X, parent.Y, parent.X + parent.Width, parent.Y + parent.Height);
-        var windows = new List<BoundingBox>();
-        foreach (var y in Steps(top, bottom, side))
-        foreach (var x in Steps(left, right, side))
-        {
-            // Kept inside the photo, so no window is mostly border.
-            var wx = Math.Clamp(x, 0, Math.Max(0, width - side));
-            var wy = Math.Clamp(y, 0, Math.Max(0, height - side));
-            windows.Add(new BoundingBox(wx, wy, side, side));
-        }
-        return windows;
-
-        // Window origins from start to end - side, evenly spaced at most half a window apart (the last flush with the end; one, centred, when the window fills the span).
-        static IEnumerable<double> Steps(double start, double end, double side)
-        {
-            var count = Math.Max(1, (int)Math.Ceiling((end - start - side) / (side / 2) - 1e-9) + 1);
-            for (var i = 0; i < count; i++) yield return count == 1 ? start + (end - start - side) / 2 : start + i * (end - start - side) / (count - 1);
-        }
-    }
-
-    /// <summary>The box whose crop (by the model's crop policy) is exactly the window: the window less the margin.</summary>
-    private BoundingBox WindowBox(BoundingBox window)
-    {
-        var shrink = 1 + 2 * Model.Crop.Margin;
-        var (w, h) = (window.Width / shrink, window.Height / shrink);
-        return new BoundingBox(window.X + (window.Width - w) / 2, window.Y + (window.Height - h) / 2, w, h);
-    }
-
-    private static double Score(IReadOnlyList<PredictedKeypoint> points) => points.Average(p => p.Confidence);
-
-    /// <summary>
-    /// The network on one crop per entry (job i cropped around boxes[i]; null: the whole photo), decoded and mapped back
-    /// to the photo; the flip test when asked. An entry whose photo cannot be decoded at the detail its crop needs is null
-    /// (and its job failed).
-    /// </summary>
-    private (PredictedKeypoint[] Points, FlipBranches? Flip)?[] Infer(IReadOnlyList<Job> jobs, IReadOnlyList<BoundingBox?> boxes, bool flipTest, CancellationToken cancellationToken)
-    {
         cancellationToken.ThrowIfCancellationRequested();
-        var results = new (PredictedKeypoint[] Points, FlipBranches? Flip)?[jobs.Count];
-        var cropped = jobs.Select((j, i) => (Index: i, Sample: j.Failure is null ? j.Crop(_sampler, Model.Crop, boxes[i]) : null)).Where(c => c.Sample is not null).ToArray();
-        if (cropped.Length == 0) return results;
+        var cropped = jobs.Where(j => j.Failure is null).Select(j => (Job: j, Sample: j.Crop(_sampler, Model.Crop))).Where(c => c.Sample is not null).ToArray();
+        if (cropped.Length == 0) return;
+        var live = cropped.Select(c => c.Job).ToArray();
         var samples = cropped.Select(c => c.Sample!).ToArray();
         var (width, height) = (Model.Spec.InputWidth, Model.Spec.InputHeight);
         var plane = 3 * width * height;
-        var pixels = new float[samples.Length * plane];
-        for (var i = 0; i < samples.Length; i++) Array.Copy(samples[i].Chw, 0, pixels, i * plane, plane);
+        var pixels = new float[live.Length * plane];
+        for (var i = 0; i < live.Length; i++) Array.Copy(samples[i].Chw, 0, pixels, i * plane, plane);
 
-        var direct = _backend.Run(pixels, samples.Length);
-        if (!flipTest)
+        var direct = _backend.Run(pixels, live.Length);
+        if (!(final && Options.FlipTest))
         {
             var points = _decoder.Decode(direct);
-            for (var i = 0; i < samples.Length; i++) results[cropped[i].Index] = (ToPhoto(points[i], samples[i]), null);
-            return results;
+            for (var i = 0; i < live.Length; i++) live[i].Points = ToPhoto(points[i], samples[i]);
+            return;
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var unflipped = _decoder.Unflip(_backend.Run(PoseDecoder.MirrorPixels(pixels, width, height), samples.Length));
+        var unflipped = _decoder.Unflip(_backend.Run(PoseDecoder.MirrorPixels(pixels, width, height), live.Length));
         var averaged = _decoder.Decode(PoseDecoder.Average(direct, unflipped), mirroredShare: 0.5);
         var directPoints = _decoder.Decode(direct);
         var mirroredPoints = _decoder.Decode(unflipped, mirroredShare: 1);
-        for (var i = 0; i < samples.Length; i++)
-            results[cropped[i].Index] = (ToPhoto(averaged[i], samples[i]), new FlipBranches(ToPhoto(directPoints[i], samples[i]), ToPhoto(mirroredPoints[i], samples[i])));
-        return results;
+        for (var i = 0; i < live.Length; i++)
+        {
+            live[i].Points = ToPhoto(averaged[i], samples[i]);
+            live[i].Flip = new FlipBranches(ToPhoto(directPoints[i], samples[i]), ToPhoto(mirroredPoints[i], samples[i]));
+        }
     }
 
     private static PredictedKeypoint[] ToPhoto(PredictedKeypoint[] points, PoseSample sample) =>
@@ -309,17 +218,16 @@ public sealed class PoseEngine : IDisposable
         }
 
         /// <summary>
-        /// The network input around <paramref name="box"/> (null: the whole photo), decoding the photo finer first when the
-        /// crop needs more detail than it has; null (and the job failed) when that decode fails, e.g. the file changed
-        /// since the first read.
+        /// The network input around <see cref="Box"/>, decoding the photo finer first when the crop needs more detail than
+        /// it has; null (and the job failed) when that decode fails, e.g. the file changed since the first read.
         /// </summary>
-        public PoseSample? Crop(PoseSampler sampler, CropPolicy crop, BoundingBox? box)
+        public PoseSample? Crop(PoseSampler sampler, CropPolicy crop)
         {
             try
             {
-                var needed = sampler.Fit(crop.CropFor((Width, Height), box));
+                var needed = sampler.Fit(crop.CropFor((Width, Height), Box));
                 if (_image!.Scale < Math.Min(1.0, needed) * 0.999) _image = ImageLoader.LoadScaled(Path, needed, requireComplete: true);
-                return sampler.Crop(_image, (Width, Height), box);
+                return sampler.Crop(_image, (Width, Height), Box);
             }
             catch (Exception e) when (IsUnreadable(e))
             {

@@ -9,11 +9,9 @@ namespace NewtPose.Tests.Inference;
 /// dot), left_eye and right_eye (green dots: the one right of the snout in the image is the animal's left, as in a belly
 /// view, so a mirror swaps them the way a flip-trained model would), tail (a blue dot). It writes the heatmap head's raw
 /// layout (K logits + 2K offsets at stride 4) that decodes to each dot's weighted centroid, in the continuous convention
-/// or, with <paramref name="legacy"/>, in the convention of models saved before the model card. With
-/// <paramref name="minAnimalSpan"/> it is near-sighted like a network that never saw a small animal: when the snout and
-/// the tail are closer than that fraction of the input's side (or either is not seen), it finds nothing.
+/// or, with <paramref name="legacy"/>, in the convention of models saved before the model card.
 /// </summary>
-internal sealed class TestOnlyDotBackend(PoseModelSpec spec, bool legacy = false, double minAnimalSpan = 0) : IPoseBackend
+internal sealed class TestOnlyDotBackend(PoseModelSpec spec, bool legacy = false) : IPoseBackend
 {
     public static readonly string[] Names = ["snout", "left_eye", "right_eye", "tail"];
     public static readonly (byte R, byte G, byte B)[] Colours = [(255, 0, 0), (0, 255, 0), (0, 255, 0), (0, 0, 255)];
@@ -42,8 +40,6 @@ internal sealed class TestOnlyDotBackend(PoseModelSpec spec, bool legacy = false
                 snout is { } t ? Centroid(item, w, h, 1, x => x < t.X) : null,
                 Centroid(item, w, h, 2, _ => true),
             };
-            if (minAnimalSpan > 0 && !(snout is { } head && centres[3] is { } tail && Math.Sqrt(Math.Pow(head.X - tail.X, 2) + Math.Pow(head.Y - tail.Y, 2)) >= minAnimalSpan * Math.Min(w, h)))
-                Array.Fill(centres, null);
             var output = values.AsSpan(b * 3 * k * cw * ch, 3 * k * cw * ch);
             for (var j = 0; j < k; j++) Encode(output, j, k, cw, ch, centres[j]);
         }
