@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using NewtPose.Charts;
 using NewtPose.Data;
 using NewtPose.Evaluation;
+using NewtPose.Inference;
 using NewtPose.IO;
 using NewtPose.Training;
 
@@ -25,11 +26,12 @@ internal static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "test (default), val, train or all.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong([.. EvaluationSplits.Names]);
         var flipTest = new Option<bool?>("--flip-test") { Description = "Use the flip test (true/false; default: as the run scored)." };
+        var refinePasses = new Option<int>("--refine-passes") { Description = $"Re-crops around the points after the whole-photo pass (0-8; default {EngineOptions.DefaultRefinePasses}).", DefaultValueFactory = _ => EngineOptions.DefaultRefinePasses };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of the table." };
         var report = new Option<string?>("--report") { Description = "Write an HTML report (opens offline) to this file." };
         var force = new Option<bool>("--force") { Description = "Replace an existing --report file." };
         var command = new Command("evaluate", "Score a trained model on labelled photos: the animal found by the model (honest), beside label crops.");
-        foreach (var o in new Option[] { run, data, format, split, flipTest, json, report, force }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, data, format, split, flipTest, refinePasses, json, report, force }) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -47,7 +49,8 @@ internal static class EvaluateCommand
                 foreach (var warning in dataset.Warnings) stderr.WriteLine($"warning: {warning}");
                 var splitName = parse.GetValue(split)!;
                 stderr.WriteLine($"evaluating {folder} on the {splitName} photos of {labels} ...");
-                var evaluation = PoseEvaluator.EvaluateRun(folder, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken);
+                var evaluation = PoseEvaluator.EvaluateRun(folder, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken,
+                    refinePasses: parse.GetValue(refinePasses));
                 foreach (var failed in evaluation.Photos.Where(p => p.Error is not null))
                     stderr.WriteLine($"warning: {failed.Image.Path} could not be predicted ({failed.Error}); its animals count as missed.");
 
@@ -82,7 +85,7 @@ internal static class EvaluateCommand
 
     private static string Text(PoseEvaluation e, string runFolder) =>
         $"{runFolder}: {e.Split} split, {e.Photos.Count} labelled photos ({e.UnlabelledPhotos} without labels skipped, {e.FailedPhotos} not predicted), " +
-        $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}; animal found by the model, original photo pixels; " +
+        $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}, {e.RefinePasses} refine passes; animal found by the model, original photo pixels; " +
         $"OKS sigmas {e.Found.Sigmas?.Source}\n" + EvaluationTable.Of(e.Found, labelCrops: e.LabelCrops);
 
     /// <summary>The one JSON object of --json: the run and labels, then the evaluation as metrics.json holds it.</summary>

@@ -51,6 +51,8 @@ public sealed record PoseEvaluation(EvaluationReport Found, EvaluationReport? La
     /// <summary>The split or image set scored ("test", "val", "train", "all", or the caller's name).</summary>
     public string Split { get; init; } = "";
     public bool FlipTest { get; init; }
+    /// <summary>The engine's refine passes after the whole-photo pass (<see cref="EngineOptions.RefinePasses"/>).</summary>
+    public int RefinePasses { get; init; }
     /// <summary>Photos of the set that hold no labelled animal: nothing to score, counted here.</summary>
     public int UnlabelledPhotos { get; init; }
     /// <summary>Photos the engine could not predict (read errors); their animals count as missed.</summary>
@@ -75,13 +77,15 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
 
     /// <summary>
     /// One call for notebooks and reports: opens the run folder's model (flip test as <paramref name="flipTest"/>, else as
-    /// the model allows), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json.
+    /// the model allows), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json,
+    /// with <paramref name="refinePasses"/> (default <see cref="EngineOptions.DefaultRefinePasses"/>) after the whole-photo pass.
     /// </summary>
     public static PoseEvaluation EvaluateRun(string runFolder, PoseDataset dataset, string split = "test", bool? flipTest = null,
-        EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
+        EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
+        int refinePasses = EngineOptions.DefaultRefinePasses)
     {
         var images = EvaluationSplits.Images(runFolder, dataset, split);
-        using var engine = PoseEngine.Open(runFolder, new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder) });
+        using var engine = PoseEngine.Open(runFolder, new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder), RefinePasses = refinePasses });
         return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
 
@@ -131,7 +135,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         }
         return new PoseEvaluation(found, labelCrops, photos)
         {
-            Split = split, FlipTest = engine.Options.FlipTest, UnlabelledPhotos = all.Count - labelled.Length,
+            Split = split, FlipTest = engine.Options.FlipTest, RefinePasses = engine.Options.RefinePasses, UnlabelledPhotos = all.Count - labelled.Length,
         };
     }
 

@@ -65,8 +65,11 @@ public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<Ti
         Assert.Equal("label crops", (string?)json["label_crops"]!["crop"]);
         Assert.DoesNotContain("NaN", output);
 
-        var all = JsonNode.Parse(CliRunner.Run("evaluate", "--run", tiny.Run, "--json", "--split", "all").Out)!;
+        Assert.Equal(NewtPose.Inference.EngineOptions.DefaultRefinePasses, (int)json["refine_passes"]!);
+
+        var all = JsonNode.Parse(CliRunner.Run("evaluate", "--run", tiny.Run, "--json", "--split", "all", "--refine-passes", "1").Out)!;
         Assert.Equal(8, (int)all["n_images"]!);
+        Assert.Equal(1, (int)all["refine_passes"]!);
     }
 
     [Fact]

@@ -172,11 +172,11 @@ public sealed class PoseEngineTests : IDisposable
         Assert.True(results.MoveNext());
         // The first result comes after the first batch of 3 (and the look-ahead that closed it), not after all 7.
         Assert.Equal(3, asked);
-        Assert.Equal(2, backend.Calls);
+        Assert.Equal(1 + EngineOptions.DefaultRefinePasses, backend.Calls);
         var count = 1;
         while (results.MoveNext()) count++;
         Assert.Equal(7, count);
-        Assert.Equal(6, backend.Calls); // 3 batches × 2 passes
+        Assert.Equal(3 * (1 + EngineOptions.DefaultRefinePasses), backend.Calls); // 3 batches × (whole photo + refine passes)
     }
 
     private static RgbImage RotateCounterClockwise(RgbImage image)
