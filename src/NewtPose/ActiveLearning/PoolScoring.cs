@@ -1,4 +1,5 @@
 using NewtPose.Inference;
+using NewtPose.Models;
 
 namespace NewtPose.ActiveLearning;
 
@@ -15,6 +16,16 @@ public sealed record PoolScores(IReadOnlyList<PhotoResult> Results, IReadOnlyLis
 /// </summary>
 public static class PoolScoring
 {
+    /// <summary>
+    /// The engine `newtpose suggest` scores a pool with: the run's model with the flip test wherever it was trained with
+    /// flips, so the flip test's two branches exist and flip disagreement is measured.
+    /// </summary>
+    public static PoseEngine OpenEngine(string runFolder, int batchSize = 8)
+    {
+        var flips = PoseModels.LoadCard(runFolder).TrainedWithFlips == true;
+        return PoseEngine.Open(runFolder, new EngineOptions { FlipTest = flips, BatchSize = batchSize });
+    }
+
     /// <param name="runs">One engine per run; the first one's predictions are the suggestions. Give the engines the flip
     /// test where their models allow it, so flip disagreement is measured.</param>
     /// <param name="photos">The pool, in order.</param>
