@@ -1,3 +1,4 @@
+using NewtPose.Charts;
 using NewtPose.Inference;
 using NewtPose.Models;
 
@@ -25,6 +26,20 @@ public static class PoolScoring
         var flips = PoseModels.LoadCard(runFolder).TrainedWithFlips == true;
         return PoseEngine.Open(runFolder, new EngineOptions { FlipTest = flips, BatchSize = batchSize });
     }
+
+    /// <summary>
+    /// The chosen photos in order, as a table (shows as HTML in a notebook): their place, the image (relative to
+    /// <paramref name="imagesRoot"/>), the combined score and each measure (– where not measured).
+    /// </summary>
+    public static Table ChosenTable(PoolScores scores, string imagesRoot, string? title = null) => new(
+        ["chosen", "image", "combined", "low confidence", "flip disagreement", "implausibility", "ensemble disagreement"],
+        scores.Chosen.Select(c => (IReadOnlyList<string>)
+        [
+            Table.Cell(c.Rank.Chosen), PredictionFiles.ImageName(c.Prediction.Path, imagesRoot), Number(c.Rank.Combined), Number(c.Rank.Uncertainty.LowConfidence),
+            Number(c.Rank.Uncertainty.FlipDisagreement), Number(c.Rank.Uncertainty.Implausibility), Number(c.Rank.Uncertainty.EnsembleDisagreement),
+        ]).ToArray(), title);
+
+    private static string Number(double? v) => v is { } x ? x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "–";
 
     /// <param name="runs">One engine per run; the first one's predictions are the suggestions. Give the engines the flip
     /// test where their models allow it, so flip disagreement is measured.</param>
