@@ -25,8 +25,7 @@ public static class SuggestionFiles
         var chosen = scores.Chosen.Select(c => new PhotoResult(c.Prediction.Path, c.Prediction, null)).ToArray();
         var extras = scores.Chosen.Select(c =>
         {
-            var (rank, _) = c;
-            var u = rank.Uncertainty;
+            var (rank, u) = (c.Rank, c.Rank.Uncertainty);
             return (CocoExtraFields?)new CocoExtraFields(Annotation: new JsonObject
             {
                 ["source"] = Source,
@@ -52,13 +51,13 @@ public static class SuggestionFiles
         foreach (var r in scores.Ranked)
         {
             var u = r.Uncertainty;
-            text.AppendJoin(',', Field(PredictionFiles.ImageName(u.Path, imagesRoot)), r.Chosen?.ToString(CultureInfo.InvariantCulture) ?? "",
+            text.AppendJoin(',', PredictionFiles.Field(PredictionFiles.ImageName(u.Path, imagesRoot)), r.Chosen?.ToString(CultureInfo.InvariantCulture) ?? "",
                 r.Order.ToString(CultureInfo.InvariantCulture), Number(r.Combined), Number(u.LowConfidence), Number(u.FlipDisagreement),
                 Number(u.Implausibility), Number(u.EnsembleDisagreement),
-                r.NearDuplicateOf is { } d ? Field(PredictionFiles.ImageName(d, imagesRoot)) : "", "").Append('\n');
+                r.NearDuplicateOf is { } d ? PredictionFiles.Field(PredictionFiles.ImageName(d, imagesRoot)) : "", "").Append('\n');
         }
         foreach (var failed in scores.Results.Where(r => r.Prediction is null))
-            text.Append(Field(PredictionFiles.ImageName(failed.Path, imagesRoot))).Append(",,,,,,,,,").Append(Field(failed.Error ?? "")).Append('\n');
+            text.Append(PredictionFiles.Field(PredictionFiles.ImageName(failed.Path, imagesRoot))).Append(",,,,,,,,,").Append(PredictionFiles.Field(failed.Error ?? "")).Append('\n');
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
@@ -66,5 +65,4 @@ public static class SuggestionFiles
 
     private static string Number(double? v) => v is { } x ? Math.Round(x, 4, MidpointRounding.ToEven).ToString("R", CultureInfo.InvariantCulture) : "";
 
-    private static string Field(string value) => PredictionFiles.Field(value);
 }
