@@ -65,7 +65,7 @@ internal sealed class Experiment
     public int TrainPhotos => trainPhotos.Count;
     public string EntriesFolder => Path.Combine(outFolder, "entries");
 
-    /// <summary>Runs every entry not finished yet, seed by seed and round by round (both arms per round), and returns all of them.</summary>
+    /// <summary>Runs every entry not finished yet, round by round (every seed, both arms), and returns all of them.</summary>
     public IReadOnlyList<Entry> Run(Action<IReadOnlyList<Entry>> afterEach, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(EntriesFolder);
@@ -74,25 +74,28 @@ internal sealed class Experiment
             throw new InvalidOperationException($"{configFile} records another experiment; use another --out, or delete that folder to start again.");
         AtomicFile.WriteAllText(configFile, config.ToJson());
         var entries = new List<Entry>();
+        // Round by round across the seeds, so that an experiment stopped part-way has whole rounds for every seed.
+        var current = new Dictionary<(int Seed, string Arm), (PoseDataset Labelled, Entry Entry)>();
         foreach (var seed in config.Seeds)
         {
             var start = Draw(trainPhotos, config.Start, new Random(seed));
             var labelled0 = Reveal(truth with { Images = [], Warnings = [] }, start, round: 0);
             var first = Ensure(seed, StartArm, 0, start, labelled0, previousRun: null, entries, afterEach, cancellationToken);
-            var current = Arms.ToDictionary(a => a, _ => (Labelled: labelled0, Entry: first));
-            for (var round = 1; round <= config.Rounds; round++)
+            foreach (var arm in Arms) current[(seed, arm)] = (labelled0, first);
+        }
+        for (var round = 1; round <= config.Rounds; round++)
+            foreach (var seed in config.Seeds)
                 foreach (var arm in Arms)
                 {
-                    var (labelled, previous) = current[arm];
+                    var (labelled, previous) = current[(seed, arm)];
                     var existing = Load(seed, arm, round);
                     var watch = Stopwatch.StartNew();
                     var added = existing?.Added ?? Choose(arm, seed, round, labelled, RunFolder(previous)!, cancellationToken);
                     var chooseSeconds = existing?.ChooseSeconds ?? watch.Elapsed.TotalSeconds;
                     var next = Reveal(labelled, added, round);
                     var entry = Ensure(seed, arm, round, added, next, RunFolder(previous), entries, afterEach, cancellationToken, chooseSeconds);
-                    current[arm] = (next, entry);
+                    current[(seed, arm)] = (next, entry);
                 }
-        }
         return entries;
     }
 
