@@ -39,7 +39,8 @@ internal sealed record ExperimentConfig
 
     public string ToJson() => new JsonObject
     {
-        ["data"] = Path.GetFullPath(Data), ["split_seed"] = SplitSeed, ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)s).ToArray()),
+        // As given (relative to the clone when run from its root), so the experiment resumes from another checkout of the same data.
+        ["data"] = Data.Replace('\\', '/'), ["split_seed"] = SplitSeed, ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)s).ToArray()),
         ["start"] = Start, ["add"] = Add, ["rounds"] = Rounds, ["steps"] = Steps,
         ["training"] = JsonNode.Parse(Training.ToJson()),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
