@@ -30,7 +30,7 @@ public sealed class LabelingSession
         Notes = notes;
     }
 
-    /// <summary>The labels as read (image files and the skeleton come from here).</summary>
+    /// <summary>The labels as read, then the photos the suggestions added (image files and the skeleton come from here).</summary>
     public PoseDataset Labels { get; }
     public string OutputPath { get; }
     public double LowScore { get; }
@@ -56,23 +56,24 @@ public sealed class LabelingSession
         var labels = PoseData.Load(options.DataPath);
         labels = labels with { Images = labels.Images.Select(i => WithSize(labels, i)).ToArray() };
         var output = ChooseOutput(options);
-        var outputPaths = OutputImagePaths(labels, options.DataPath, output);
         var notes = labels.Warnings.Select(w => $"warning: {w}").ToList();
         LabeledImage[] images;
         var resumed = File.Exists(output);
         if (resumed)
         {
-            images = Resume(labels, output);
+            (labels, images) = Resume(labels, output);
             if (options.SuggestionsPath is not null)
                 notes.Add($"--suggestions ignored: resuming from {output}, which already holds the points to correct.");
             notes.Add($"resumed from {output}: " + string.Join(", ", Enum.GetValues<PhotoState>().Select(s => $"{images.Count(i => StateOf(i) == s)} {LabelAttributes.Name(s)}")));
         }
-        else
+        else if (options.SuggestionsPath is not null)
         {
-            images = labels.Images.ToArray();
-            if (options.SuggestionsPath is not null)
-                notes.AddRange(Suggestions.Apply(labels, images, options.SuggestionsPath, options.ReplaceLabels));
+            var applied = Suggestions.Apply(labels, labels.Images, options.SuggestionsPath, options.ReplaceLabels);
+            (labels, images) = (applied.Labels, applied.Images);
+            notes.AddRange(applied.Notes);
         }
+        else images = labels.Images.ToArray();
+        var outputPaths = OutputImagePaths(labels, options.DataPath, output);
         return new LabelingSession(labels, images, output, outputPaths, options.LowScore, resumed, notes);
     }
 
@@ -209,23 +210,43 @@ public sealed class LabelingSession
                                     $"Put --out in {labels.Root} or a folder above it.");
     }
 
-    private static LabeledImage[] Resume(PoseDataset labels, string output)
+    /// <summary>
+    /// The saved photos: the labels' own, in their order, then the photos an earlier session added from its suggestions
+    /// (marked <see cref="LabelAttributes.AddedFrom"/>), which join the labels again.
+    /// </summary>
+    private static (PoseDataset Labels, LabeledImage[] Images) Resume(PoseDataset labels, string output)
     {
         var saved = PoseData.Load(output, LabelFormat.Coco);
         if (!saved.Skeleton.Keypoints.SequenceEqual(labels.Skeleton.Keypoints))
             throw new ArgumentException($"{output} has other keypoints than the labels ({string.Join(", ", saved.Skeleton.Keypoints)}); it was not written for them. Choose another --out.");
-        if (saved.Images.Count != labels.Images.Count)
-            throw new ArgumentException($"{output} holds {saved.Images.Count} photos, the labels {labels.Images.Count}; it was not written for them. Choose another --out.");
-        var images = new LabeledImage[labels.Images.Count];
+        var own = labels.Images.Count;
+        var addedCount = saved.Images.Skip(own).Count(i => i.Attributes.ContainsKey(LabelAttributes.AddedFrom));
+        if (saved.Images.Count != own + addedCount)
+            throw new ArgumentException($"{output} holds {saved.Images.Count} photos, the labels {own}" +
+                                        (addedCount > 0 ? $" and {addedCount} added from suggestions" : "") + "; it was not written for them. Choose another --out.");
+        var known = labels.Images.Select(labels.FullPath).ToHashSet(StringComparer.Ordinal);
+        var images = new LabeledImage[saved.Images.Count];
+        var labelImages = labels.Images.ToList();
         for (var i = 0; i < images.Length; i++)
         {
-            string expected = labels.FullPath(labels.Images[i]), found = saved.FullPath(saved.Images[i]);
-            if (!string.Equals(expected, found, StringComparison.Ordinal))
-                throw new ArgumentException($"{output}: photo {i + 1} is {found}, the labels' is {expected}; it was not written for these labels. Choose another --out.");
+            var found = saved.FullPath(saved.Images[i]);
+            if (i < own)
+            {
+                var expected = labels.FullPath(labels.Images[i]);
+                if (!string.Equals(expected, found, StringComparison.Ordinal))
+                    throw new ArgumentException($"{output}: photo {i + 1} is {found}, the labels' is {expected}; it was not written for these labels. Choose another --out.");
+            }
+            else
+            {
+                var relative = Path.GetRelativePath(labels.Root, found).Replace('\\', '/');
+                if (!known.Add(found) || Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal))
+                    throw new ArgumentException($"{output}: photo {i + 1} ({found}), added from suggestions, is already a photo of the labels or lies outside their folder {labels.Root}; it was not written for these labels. Choose another --out.");
+                labelImages.Add(new LabeledImage(relative, saved.Images[i].Width, saved.Images[i].Height, []));
+            }
             if (LabelAttributes.Parse(saved.Images[i].Attributes.GetValueOrDefault(LabelAttributes.State)) is null)
                 throw new ArgumentException($"{output}: photo {i + 1} has {LabelAttributes.State} '{saved.Images[i].Attributes[LabelAttributes.State]}', expected todo, corrected or skipped.");
-            images[i] = labels.Images[i] with { Instances = saved.Images[i].Instances, Attributes = saved.Images[i].Attributes };
+            images[i] = labelImages[i] with { Instances = saved.Images[i].Instances, Attributes = saved.Images[i].Attributes };
         }
-        return images;
+        return (labels with { Images = labelImages }, images);
     }
 }

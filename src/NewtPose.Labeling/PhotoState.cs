@@ -24,6 +24,8 @@ public static class LabelAttributes
     public const string KeypointScores = "keypoint_scores";
     /// <summary>Annotation attribute kept from the suggestions: the instance's score.</summary>
     public const string Score = "score";
+    /// <summary>Image attribute: the suggestions file a photo came from when the labels did not have it (it is shown after theirs).</summary>
+    public const string AddedFrom = "added_from_suggestions";
 
     /// <summary>A keypoint_scores value (JSON text of <paramref name="count"/> finite numbers), or null when it is not one.</summary>
     public static double[]? ParseScores(string text, int count)

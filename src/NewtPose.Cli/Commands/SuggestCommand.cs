@@ -3,7 +3,6 @@ using NewtPose.ActiveLearning;
 using NewtPose.Data;
 using NewtPose.Drawing;
 using NewtPose.Inference;
-using NewtPose.Models;
 
 namespace NewtPose.Cli.Commands;
 
@@ -57,12 +56,7 @@ internal static class SuggestCommand
                 var engines = new List<PoseEngine>();
                 try
                 {
-                    foreach (var run in parse.GetValue(runs)!)
-                    {
-                        // The flip test wherever the model was trained with flips: its two branches measure disagreement.
-                        var flips = PoseModels.LoadCard(run).TrainedWithFlips == true;
-                        engines.Add(PoseEngine.Open(run, new EngineOptions { FlipTest = flips, BatchSize = parse.GetValue(batch) }));
-                    }
+                    foreach (var run in parse.GetValue(runs)!) engines.Add(PoolScoring.OpenEngine(run, parse.GetValue(batch)));
                     var model = engines[0].Model;
                     var prior = existing is null ? PosePrior.None(model.Skeleton()) : PosePrior.FromLabels(existing);
                     stdout.WriteLine($"{pool.Length} photos in the pool ({found.Count - pool.Length} already labelled, skipped); {engines.Count} run(s), flip test " +

@@ -1,4 +1,6 @@
+using NewtPose.Charts;
 using NewtPose.Inference;
+using NewtPose.Models;
 
 namespace NewtPose.ActiveLearning;
 
@@ -15,6 +17,30 @@ public sealed record PoolScores(IReadOnlyList<PhotoResult> Results, IReadOnlyLis
 /// </summary>
 public static class PoolScoring
 {
+    /// <summary>
+    /// The engine `newtpose suggest` scores a pool with: the run's model with the flip test wherever it was trained with
+    /// flips, so the flip test's two branches exist and flip disagreement is measured.
+    /// </summary>
+    public static PoseEngine OpenEngine(string runFolder, int batchSize = 8)
+    {
+        var flips = PoseModels.LoadCard(runFolder).TrainedWithFlips == true;
+        return PoseEngine.Open(runFolder, new EngineOptions { FlipTest = flips, BatchSize = batchSize });
+    }
+
+    /// <summary>
+    /// The chosen photos in order, as a table (shows as HTML in a notebook): their place, the image (relative to
+    /// <paramref name="imagesRoot"/>), the combined score and each measure (– where not measured).
+    /// </summary>
+    public static Table ChosenTable(PoolScores scores, string imagesRoot, string? title = null) => new(
+        ["chosen", "image", "combined", "low confidence", "flip disagreement", "implausibility", "ensemble disagreement"],
+        scores.Chosen.Select(c => (IReadOnlyList<string>)
+        [
+            Table.Cell(c.Rank.Chosen), PredictionFiles.ImageName(c.Prediction.Path, imagesRoot), Number(c.Rank.Combined), Number(c.Rank.Uncertainty.LowConfidence),
+            Number(c.Rank.Uncertainty.FlipDisagreement), Number(c.Rank.Uncertainty.Implausibility), Number(c.Rank.Uncertainty.EnsembleDisagreement),
+        ]).ToArray(), title);
+
+    private static string Number(double? v) => v is { } x ? x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "–";
+
     /// <param name="runs">One engine per run; the first one's predictions are the suggestions. Give the engines the flip
     /// test where their models allow it, so flip disagreement is measured.</param>
     /// <param name="photos">The pool, in order.</param>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using NewtPose.Inference;
 using NewtPose.IO;
@@ -8,7 +7,7 @@ using NewtPose.IO;
 namespace NewtPose.ActiveLearning;
 
 /// <summary>
-/// The files `newtpose suggest` writes: the chosen photos as a COCO predictions file (<see cref="PredictionFiles"/>'s,
+/// The files `newtpose suggest` writes: the chosen photos as a COCO predictions file (written by <see cref="PredictionFiles"/>,
 /// each annotation also marked <c>"source": "newtpose-suggest"</c> with its <c>suggest_rank</c> and uncertainty), and a
 /// CSV of every photo's scores and rank.
 /// </summary>
@@ -24,24 +23,21 @@ public static class SuggestionFiles
     public static void WriteCoco(PoolScores scores, ModelCard model, string imagesRoot, string path, string scorer)
     {
         var chosen = scores.Chosen.Select(c => new PhotoResult(c.Prediction.Path, c.Prediction, null)).ToArray();
-        // PredictionFiles builds the COCO document; the suggestion's own fields are added to its annotations, in order.
-        PredictionFiles.Write(chosen, model, imagesRoot, path, PredictionFormat.Coco, scorer);
-        var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        var annotations = document["annotations"]!.AsArray();
-        for (var i = 0; i < annotations.Count; i++)
+        var extras = scores.Chosen.Select(c =>
         {
-            var (rank, _) = scores.Chosen[i];
-            var u = rank.Uncertainty;
-            var annotation = annotations[i]!.AsObject();
-            annotation["source"] = Source;
-            annotation["suggest_rank"] = rank.Chosen;
-            annotation["uncertainty"] = new JsonObject
+            var (rank, u) = (c.Rank, c.Rank.Uncertainty);
+            return (CocoExtraFields?)new CocoExtraFields(Annotation: new JsonObject
             {
-                ["combined"] = Round(rank.Combined), ["low_confidence"] = Round(u.LowConfidence), ["flip_disagreement"] = Round(u.FlipDisagreement),
-                ["implausibility"] = Round(u.Implausibility), ["ensemble_disagreement"] = Round(u.EnsembleDisagreement),
-            };
-        }
-        AtomicFile.WriteAllText(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
+                ["source"] = Source,
+                ["suggest_rank"] = rank.Chosen,
+                ["uncertainty"] = new JsonObject
+                {
+                    ["combined"] = Round(rank.Combined), ["low_confidence"] = Round(u.LowConfidence), ["flip_disagreement"] = Round(u.FlipDisagreement),
+                    ["implausibility"] = Round(u.Implausibility), ["ensemble_disagreement"] = Round(u.EnsembleDisagreement),
+                },
+            });
+        }).ToArray();
+        PredictionFiles.Write(chosen, model, imagesRoot, path, PredictionFormat.Coco, scorer, extras);
     }
 
     /// <summary>
@@ -55,13 +51,13 @@ public static class SuggestionFiles
         foreach (var r in scores.Ranked)
         {
             var u = r.Uncertainty;
-            text.AppendJoin(',', Field(PredictionFiles.ImageName(u.Path, imagesRoot)), r.Chosen?.ToString(CultureInfo.InvariantCulture) ?? "",
+            text.AppendJoin(',', PredictionFiles.Field(PredictionFiles.ImageName(u.Path, imagesRoot)), r.Chosen?.ToString(CultureInfo.InvariantCulture) ?? "",
                 r.Order.ToString(CultureInfo.InvariantCulture), Number(r.Combined), Number(u.LowConfidence), Number(u.FlipDisagreement),
                 Number(u.Implausibility), Number(u.EnsembleDisagreement),
-                r.NearDuplicateOf is { } d ? Field(PredictionFiles.ImageName(d, imagesRoot)) : "", "").Append('\n');
+                r.NearDuplicateOf is { } d ? PredictionFiles.Field(PredictionFiles.ImageName(d, imagesRoot)) : "", "").Append('\n');
         }
         foreach (var failed in scores.Results.Where(r => r.Prediction is null))
-            text.Append(Field(PredictionFiles.ImageName(failed.Path, imagesRoot))).Append(",,,,,,,,,").Append(Field(failed.Error ?? "")).Append('\n');
+            text.Append(PredictionFiles.Field(PredictionFiles.ImageName(failed.Path, imagesRoot))).Append(",,,,,,,,,").Append(PredictionFiles.Field(failed.Error ?? "")).Append('\n');
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
@@ -69,6 +65,4 @@ public static class SuggestionFiles
 
     private static string Number(double? v) => v is { } x ? Math.Round(x, 4, MidpointRounding.ToEven).ToString("R", CultureInfo.InvariantCulture) : "";
 
-    private static string Field(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

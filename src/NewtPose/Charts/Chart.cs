@@ -9,16 +9,21 @@ namespace NewtPose.Charts;
 /// </summary>
 public static partial class Chart
 {
-    /// <summary>Line chart of one or more series, e.g. train and validation loss per epoch.</summary>
+    /// <summary>Line chart of one or more series, e.g. train and validation loss per epoch; error bars where a series has <see cref="Series.YErrors"/>.</summary>
     public static PlotlyFigure Lines(string title, IReadOnlyList<Series> series, Axes? axes = null)
     {
         var data = new JsonArray();
         foreach (var s in series)
-            data.Add(new JsonObject
+        {
+            var trace = new JsonObject
             {
                 ["type"] = "scatter", ["mode"] = s.X.Count > 30 ? "lines" : "lines+markers", ["name"] = s.Name,
                 ["x"] = Json.Numbers(s.X), ["y"] = Json.Numbers(s.Y),
-            });
+            };
+            if (s.YErrors is not null)
+                trace["error_y"] = new JsonObject { ["type"] = "data", ["array"] = Json.Numbers(s.YErrors), ["visible"] = true };
+            data.Add(trace);
+        }
         return new PlotlyFigure(data, Json.Layout(title, axes));
     }
 

@@ -20,6 +20,20 @@ public sealed record Series
     public string Name { get; }
     public IReadOnlyList<double> X { get; }
     public IReadOnlyList<double> Y { get; }
+
+    /// <summary>Optional error bar at each point (e.g. a standard deviation over seeds), drawn ± the value; one per y value.</summary>
+    public IReadOnlyList<double>? YErrors
+    {
+        get => yErrors;
+        init
+        {
+            if (value is not null && value.Count != Y.Count)
+                throw new ArgumentException($"Series '{Name}' has {Y.Count} y values but {value.Count} error bars.", nameof(YErrors));
+            yErrors = value?.ToArray();
+        }
+    }
+
+    private readonly double[]? yErrors;
 }
 
 /// <summary>One group of bars: a value per category, with an optional error bar (e.g. a standard deviation) each.</summary>

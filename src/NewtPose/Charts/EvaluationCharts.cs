@@ -13,25 +13,48 @@ public static class EvaluationCharts
     /// <summary>Mean pixel error per keypoint ± its standard deviation, found crops beside label crops.</summary>
     public static PlotlyFigure KeypointErrors(PoseEvaluation evaluation)
     {
-        var names = evaluation.Found.PerKeypoint.Select(k => k.Name).ToArray();
-        BarSeries Bars(string name, EvaluationReport r) => new(name,
-            r.PerKeypoint.Select(k => k.Statistics.MeanPxError ?? double.NaN).ToArray(), r.PerKeypoint.Select(k => TrainingCharts.Deviation(k.Statistics)).ToArray());
         var series = new List<BarSeries> { Bars("found by the model", evaluation.Found) };
         if (evaluation.LabelCrops is { } l) series.Add(Bars(EvaluationCrops.Label, l));
-        return Chart.KeypointErrors($"Error per keypoint ({evaluation.Split}, mean ± sd)", names, series);
+        return Chart.KeypointErrors($"Error per keypoint ({evaluation.Split}, mean ± sd)", Names(evaluation.Found), series);
+    }
+
+    /// <summary>
+    /// Several models' error per keypoint on the same photos (mean ± sd, the animal found by each model), e.g. before and
+    /// after a refinement round.
+    /// </summary>
+    public static PlotlyFigure CompareKeypointErrors(IReadOnlyList<(string Name, PoseEvaluation Evaluation)> evaluations)
+    {
+        if (evaluations.Count == 0) throw new ArgumentException("Nothing to compare: give at least one evaluation.", nameof(evaluations));
+        return Chart.KeypointErrors($"Error per keypoint ({evaluations[0].Evaluation.Split}, found by the model, mean ± sd)", Names(evaluations[0].Evaluation.Found),
+            evaluations.Select(e => Bars(e.Name, e.Evaluation.Found)).ToArray());
     }
 
     /// <summary>The fraction of points within each error (the error's cumulative distribution), in the photos' pixels.</summary>
     public static PlotlyFigure ErrorCdf(PoseEvaluation evaluation)
     {
-        static Series Cdf(string name, EvaluationReport r)
-        {
-            var d = r.Points.Select(p => p.Distance).Order().ToArray();
-            return new Series(name, d, d.Select((_, i) => (i + 1.0) / d.Length).ToArray());
-        }
         var series = new List<Series> { Cdf("found by the model", evaluation.Found) };
         if (evaluation.LabelCrops is { } l) series.Add(Cdf(EvaluationCrops.Label, l));
-        return Chart.Lines($"Error CDF ({evaluation.Split})", series, new Axes("error (px, original photo)", "fraction of points within"));
+        return Chart.Lines($"Error CDF ({evaluation.Split})", series, CdfAxes);
+    }
+
+    /// <summary>Several models' error CDFs on the same photos (the animal found by each model).</summary>
+    public static PlotlyFigure CompareErrorCdf(IReadOnlyList<(string Name, PoseEvaluation Evaluation)> evaluations)
+    {
+        if (evaluations.Count == 0) throw new ArgumentException("Nothing to compare: give at least one evaluation.", nameof(evaluations));
+        return Chart.Lines($"Error CDF ({evaluations[0].Evaluation.Split}, found by the model)", evaluations.Select(e => Cdf(e.Name, e.Evaluation.Found)).ToArray(), CdfAxes);
+    }
+
+    private static readonly Axes CdfAxes = new("error (px, original photo)", "fraction of points within");
+
+    private static string[] Names(EvaluationReport report) => report.PerKeypoint.Select(k => k.Name).ToArray();
+
+    private static BarSeries Bars(string name, EvaluationReport r) => new(name,
+        r.PerKeypoint.Select(k => k.Statistics.MeanPxError ?? double.NaN).ToArray(), r.PerKeypoint.Select(k => TrainingCharts.Deviation(k.Statistics)).ToArray());
+
+    private static Series Cdf(string name, EvaluationReport r)
+    {
+        var d = r.Points.Select(p => p.Distance).Order().ToArray();
+        return new Series(name, d, d.Select((_, i) => (i + 1.0) / d.Length).ToArray());
     }
 
     /// <summary>PCK against α from 0 to <paramref name="maxAlpha"/>, with the report's normaliser.</summary>

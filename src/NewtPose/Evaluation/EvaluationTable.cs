@@ -21,4 +21,15 @@ public static class EvaluationTable
         return new Table(columns, rows, title);
     }
 
+    /// <summary>
+    /// Several evaluations side by side, one row of overall figures each (e.g. a model before and after a refinement
+    /// round, on the same test photos).
+    /// </summary>
+    public static Table Compare(IReadOnlyList<(string Name, EvaluationReport Report)> reports, string? title = null)
+    {
+        if (reports.Count == 0) throw new ArgumentException("Nothing to compare: give at least one report.", nameof(reports));
+        var columns = new[] { "model" }.Concat(MetricColumns.Table.Select(c => c.Header)).ToArray();
+        var rows = reports.Select(r => (IReadOnlyList<string>)[r.Name, .. MetricColumns.Table.Select(c => c.Format(r.Report.Overall))]).ToArray();
+        return new Table(columns, rows, title);
+    }
 }

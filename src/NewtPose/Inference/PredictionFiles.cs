@@ -28,6 +28,15 @@ public enum PredictionFormat
 }
 
 /// <summary>
+/// Fields written into a COCO predictions file beside a photo's own (<see cref="PredictionFiles.Write"/>): on its image
+/// record and on its annotation, e.g. `newtpose suggest`'s rank and uncertainty. A name the writer sets itself (id,
+/// file_name, keypoints, score, …) is refused, so an extra field never replaces a prediction's.
+/// </summary>
+/// <param name="Image">Added to the photo's <c>images</c> record (to its <c>failed_images</c> entry when it could not be read).</param>
+/// <param name="Annotation">Added to the photo's annotation; a photo that could not be read has none, so it must be null there.</param>
+public sealed record CocoExtraFields(JsonObject? Image = null, JsonObject? Annotation = null);
+
+/// <summary>
 /// Writes the engine's results as label files, atomically (a temporary file, then a rename). Image names are written
 /// relative to <c>imagesRoot</c> with '/' separators (the folder the photos were found in), so a tool that imports them
 /// matches them to the uploaded photos by name.
@@ -49,11 +58,17 @@ public static class PredictionFiles
     /// <param name="path">The file to write.</param>
     /// <param name="format">What to write.</param>
     /// <param name="scorer">The name DeepLabCut's scorer row and COCO's info carry (e.g. the run folder's name).</param>
-    public static void Write(IReadOnlyList<PhotoResult> results, ModelCard model, string imagesRoot, string path, PredictionFormat format, string scorer = "newtpose")
+    /// <param name="extras">COCO only: per result, in the same order, fields to add to its records (null entries add nothing).</param>
+    public static void Write(IReadOnlyList<PhotoResult> results, ModelCard model, string imagesRoot, string path, PredictionFormat format, string scorer = "newtpose",
+        IReadOnlyList<CocoExtraFields?>? extras = null)
     {
+        if (extras is not null && format != PredictionFormat.Coco)
+            throw new ArgumentException($"Extra fields can be written to COCO predictions only, not {format}.", nameof(extras));
+        if (extras is not null && extras.Count != results.Count)
+            throw new ArgumentException($"{extras.Count} sets of extra fields for {results.Count} results; give one per result (null for none).", nameof(extras));
         var text = format switch
         {
-            PredictionFormat.Coco => Coco(results, model, imagesRoot, scorer),
+            PredictionFormat.Coco => Coco(results, model, imagesRoot, scorer, extras),
             PredictionFormat.Csv => Csv(results, model, imagesRoot),
             PredictionFormat.Dlc => Dlc(results, model, imagesRoot, scorer),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
@@ -70,25 +85,29 @@ public static class PredictionFiles
         return relative;
     }
 
-    private static string Coco(IReadOnlyList<PhotoResult> results, ModelCard model, string root, string scorer)
+    private static string Coco(IReadOnlyList<PhotoResult> results, ModelCard model, string root, string scorer, IReadOnlyList<CocoExtraFields?>? extras)
     {
         var images = new JsonArray();
         var annotations = new JsonArray();
         var failed = new JsonArray();
         var skeleton = model.Skeleton();
-        foreach (var r in results)
+        for (var i = 0; i < results.Count; i++)
         {
+            var r = results[i];
+            var extra = extras?[i];
             var name = ImageName(r.Path, root);
             if (r.Prediction is not { } p)
             {
-                failed.Add(new JsonObject { ["file_name"] = name, ["error"] = r.Error });
+                if (extra?.Annotation is not null)
+                    throw new ArgumentException($"Extra annotation fields for {name}, which could not be read and has no annotation.", nameof(extras));
+                failed.Add(WithExtra(new JsonObject { ["file_name"] = name, ["error"] = r.Error }, extra?.Image, name));
                 continue;
             }
             var id = images.Count + 1;
-            images.Add(new JsonObject { ["id"] = id, ["file_name"] = name, ["width"] = p.Width, ["height"] = p.Height });
+            images.Add(WithExtra(new JsonObject { ["id"] = id, ["file_name"] = name, ["width"] = p.Width, ["height"] = p.Height }, extra?.Image, name));
             var keypoints = new JsonArray();
             foreach (var k in p.Keypoints) { keypoints.Add(Round(k.X)); keypoints.Add(Round(k.Y)); keypoints.Add(2); }
-            annotations.Add(new JsonObject
+            annotations.Add(WithExtra(new JsonObject
             {
                 ["id"] = id, ["image_id"] = id, ["category_id"] = 1, ["iscrowd"] = 0, ["num_keypoints"] = p.Keypoints.Count,
                 ["keypoints"] = keypoints,
@@ -96,7 +115,7 @@ public static class PredictionFiles
                 ["score"] = Round(p.Score),
                 ["bbox"] = new JsonArray(Round(p.Box.X), Round(p.Box.Y), Round(p.Box.Width), Round(p.Box.Height)),
                 ["area"] = Round(p.Box.Width * p.Box.Height),
-            });
+            }, extra?.Annotation, name));
         }
         var category = new JsonObject
         {
@@ -149,11 +168,24 @@ public static class PredictionFiles
         return text.ToString();
     }
 
+    /// <summary>The record with the extra fields added (copies: the caller's nodes keep their own parent).</summary>
+    private static JsonObject WithExtra(JsonObject record, JsonObject? extra, string image)
+    {
+        if (extra is null) return record;
+        foreach (var (key, value) in extra)
+        {
+            if (record.ContainsKey(key))
+                throw new ArgumentException($"Extra field '{key}' for {image} is one the predictions file writes itself; choose another name.", "extras");
+            record[key] = value?.DeepClone();
+        }
+        return record;
+    }
+
     private static double Round(double v) => Math.Round(v, 3, MidpointRounding.ToEven);
 
     private static string Number(double v) => Round(v).ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>A CSV field, quoted when it holds a comma, quote or line break.</summary>
-    private static string Field(string value) =>
+    /// <summary>A CSV field, quoted when it holds a comma, quote or line break (every CSV NewtPose writes beside predictions).</summary>
+    internal static string Field(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

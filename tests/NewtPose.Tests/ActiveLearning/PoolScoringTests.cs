@@ -40,6 +40,11 @@ public sealed class PoolScoringTests
         Assert.All(scores.Ranked, r => Assert.True(r.Uncertainty.FlipDisagreement < 0.01 && r.Uncertainty.EnsembleDisagreement < 1e-9));
         Assert.All(scores.Ranked, r => Assert.Null(r.Uncertainty.Implausibility));
         Assert.Equal(10, progress.Count);
+
+        var table = PoolScoring.ChosenTable(scores, folder.Path);
+        Assert.Equal(["1", "2", "3"], table.Rows.Select(r => r[0]));
+        Assert.Equal(scores.Chosen.Select(c => Path.GetFileName(c.Prediction.Path)), table.Rows.Select(r => r[1]));
+        Assert.All(table.Rows, r => Assert.Equal("–", r[5]));
     }
 
     private sealed class SyncProgress(List<int> seen) : IProgress<int>

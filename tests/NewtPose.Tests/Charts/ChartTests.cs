@@ -27,6 +27,19 @@ public class ChartTests
     }
 
     [Fact]
+    public void Lines_draw_error_bars_only_for_series_that_have_them()
+    {
+        var figure = Chart.Lines("Error per round", [new Series("ranked", [20, 30], [14.5, 12]) { YErrors = [1.5, 0.25] }, new Series("random", [20, 30], [14.5, 13])]);
+        var data = Figure(figure).GetProperty("data");
+        var bars = data[0].GetProperty("error_y");
+        Assert.Equal("data", bars.GetProperty("type").GetString());
+        Assert.Equal([1.5, 0.25], bars.GetProperty("array").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.False(data[1].TryGetProperty("error_y", out _));
+        var e = Assert.Throws<ArgumentException>(() => new Series("ranked", [20, 30], [1, 2]) { YErrors = [1] });
+        Assert.Contains("ranked", e.Message);
+    }
+
+    [Fact]
     public void Series_with_unequal_lengths_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => new Series("train", [1, 2], [1]));

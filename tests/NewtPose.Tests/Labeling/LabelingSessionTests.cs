@@ -140,6 +140,43 @@ public class LabelingSessionTests
     }
 
     [Fact]
+    public void SuggestedPhotosTheLabelsLack_AreAddedAfterTheirs_SavedResumedAndMerged()
+    {
+        using var folder = new TempFolder();
+        var tiny = LabelingTestData.TinyNewts(folder);
+        var all = PoseData.Load(tiny);
+        var labels = Path.Combine(Path.GetDirectoryName(tiny)!, "first-six.json");
+        NewtPose.Data.Formats.Coco.CocoFormat.Write(all with { Images = all.Images.Take(6).ToArray() }, labels);
+        // What `newtpose suggest` writes: photos not labelled yet (6 and 7), and one the labels have (0).
+        var suggestions = LabelingTestData.Suggestions(tiny, [0, 6, 7]);
+        var output = Path.Combine(Path.GetDirectoryName(labels)!, "corrected.json");
+
+        var session = LabelingSession.Open(new LabelingOptions(labels, suggestions, output));
+
+        Assert.Equal(8, session.Count);
+        Assert.Equal([all.Images[6].Path, all.Images[7].Path], new[] { session.Image(6).Path, session.Image(7).Path });
+        Assert.Equal(all.FullPath(all.Images[7]), session.ImageFile(7));
+        Assert.Equal(21, session.Image(7).Instances[0].LabeledCount);
+        Assert.Equal(21, LabelingSession.Named(session.Image(7).Instances[0], LabelAttributes.SuggestedKeypoints).Count);
+        Assert.Equal(Math.Round(all.Images[7].Instances[0].Keypoints[5].X + 3, 3), session.Image(7).Instances[0].Keypoints[5].X, 6);
+        Assert.Contains(session.Notes, n => n.Contains("2 photos") && n.Contains("added after the labels' 6 photos"));
+        var instance = session.Image(7).Instances[0];
+        session.Update(7, PhotoState.Corrected, [Change(instance, 5, all.Images[7].Instances[0].Keypoints[5])]);
+
+        var resumed = LabelingSession.Open(new LabelingOptions(labels, OutputPath: output));
+        Assert.Equal(8, resumed.Count);
+        Assert.Equal(PhotoState.Corrected, LabelingSession.StateOf(resumed.Image(7)));
+        Assert.Equal(PhotoState.ToDo, LabelingSession.StateOf(resumed.Image(6)));
+        Assert.Equal(all.FullPath(all.Images[7]), resumed.ImageFile(7));
+
+        // The corrected photo is what the merge adds; the one left to do is reported, not taken.
+        var (merged, _) = NewtPose.ActiveLearning.LabelMerge.MergeFiles(labels, output, Path.Combine(Path.GetDirectoryName(labels)!, "merged.json"));
+        Assert.Equal(1, merged.PhotosAdded);
+        Assert.Equal(all.Images[7].Path, merged.Merged.Images[^1].Path);
+        Assert.Contains(merged.NotTaken, n => n.Image == all.Images[6].Path);
+    }
+
+    [Fact]
     public void Suggestions_WithReplace_ReplaceTheLabelledPoints()
     {
         using var folder = new TempFolder();
@@ -162,7 +199,9 @@ public class LabelingSessionTests
         Directory.Move(Path.Combine(folder.Path, "elsewhere", "images"), moved);
         File.WriteAllText(other, File.ReadAllText(other).Replace("images/", "renamed/"));
         var none = Assert.Throws<DatasetFormatException>(() => LabelingSession.Open(new LabelingOptions(labels, other, Path.Combine(folder.Path, "newts", "o.json"))));
-        Assert.Contains("none of its 1 photos", none.Message);
+        Assert.Contains("1 of its photos are not in the labels and lie outside the labels' folder", none.Message);
+        Assert.Contains(Path.Combine(moved, "newt_0001.jpg"), none.Message);
+        Assert.Contains(other, none.Message);
 
         var bad = LabelingTestData.Suggestions(labels, [0], "bad.json");
         File.WriteAllText(bad, File.ReadAllText(bad).Replace("\"keypoint_scores\":[0,", "\"keypoint_scores\":[\"x\","));

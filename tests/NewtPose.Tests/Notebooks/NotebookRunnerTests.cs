@@ -124,7 +124,7 @@ public class NotebookRunnerTests
         Assert.Contains(html, h => h.Contains("\"type\":\"image\"", StringComparison.Ordinal) && h.Contains("\"name\":\"predictions\"", StringComparison.Ordinal));
     }
 
-    /// <summary>What notebooks 01-03 and 05 must show (charts by their titles or traces, tables by their type names).</summary>
+    /// <summary>What notebooks 01-03, 05 and 06 must show (charts by their titles or traces, tables by their type names).</summary>
     private static readonly Dictionary<string, string[]> ExpectedOutputs = new()
     {
         ["01-explore-data.ipynb"] = ["LabeledPerKeypoint", "newtpose-table", "\"type\":\"image\"", "\"name\":\"not labelled\"", "Keypoints in the body frame",
@@ -134,6 +134,9 @@ public class NotebookRunnerTests
             "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
         ["05-evaluate.ipynb"] = ["newtpose-table", "<td>all keypoints (label crops)</td>", "OKS AP", "Error per keypoint", "Error CDF", "PCK against",
             "Worst test photos", "\"name\":\"found box\"", "Predicted without labels"],
+        ["06-active-learning.ipynb"] = ["newtpose-table", "Round 0 on the test photos", "The photos most worth labelling next", "<th>flip disagreement</th>",
+            "Predicted without labels", "Test photos, found by the model", "<td>round 1 (+ suggested photos)</td>", "Error per keypoint (test, found by the model",
+            "Error CDF (test, found by the model)"],
     };
 
     /// <summary>The setup check shows every chart kind, and the live chart's output holds its final state.</summary>
