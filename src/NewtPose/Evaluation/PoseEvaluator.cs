@@ -76,12 +76,16 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
     /// <summary>
     /// One call for notebooks and reports: opens the run folder's model (flip test as <paramref name="flipTest"/>, else as
     /// the model allows), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json.
+    /// With <paramref name="onnxModel"/>, the network is that exported file (float or int8) in the ONNX Runtime engine
+    /// instead of the run's TorchSharp weights; the split and flip test still come from the run.
     /// </summary>
     public static PoseEvaluation EvaluateRun(string runFolder, PoseDataset dataset, string split = "test", bool? flipTest = null,
-        EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
+        EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
+        string? onnxModel = null)
     {
         var images = EvaluationSplits.Images(runFolder, dataset, split);
-        using var engine = PoseEngine.Open(runFolder, new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder) });
+        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder) };
+        using var engine = onnxModel is null ? PoseEngine.Open(runFolder, engineOptions) : OnnxBackend.OpenEngine(onnxModel, engineOptions);
         return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
 
