@@ -45,9 +45,10 @@ internal static class ExportCommand
                     var calibrated = OnnxQuantization.QuantizeRun(parse.GetValue(run)!, parse.GetValue(output)!, options,
                         new RunCalibrationOptions(parse.GetValue(photos), new OnnxQuantizationOptions(method)));
                     var q = calibrated.Quantization;
+                    var all = calibrated.CalibrationPhotos.Count < parse.GetValue(photos) ? " (all the run has)" : "";
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{calibrated.Export.Path}: int8 (QDQ), opset {calibrated.Export.Opset}; float graph vs TorchSharp max |Δ| {calibrated.Export.MaxAbsDifference:E1}; " +
-                        $"calibrated ({method}) on {q.CalibrationInputs} network inputs of {calibrated.CalibrationPhotos.Count} training photos"));
+                        $"calibrated ({method}) on {q.CalibrationInputs} network inputs of {calibrated.CalibrationPhotos.Count} training photos{all}"));
                     stdout.WriteLine($"quantised: {Ops(q.QuantizedNodes)}; left in float32: {Ops(q.FloatNodes)}");
                     stdout.WriteLine($"ONNX Runtime runs it as: {Ops(calibrated.OptimizedOps)}");
                     return 0;
