@@ -77,7 +77,7 @@ expected = {
     "03-augment.ipynb": ['"type":"image"', "No augmentation", "Default preset", "Default without rotation", "Rotation only",
                          "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
     "05-evaluate.ipynb": ["newtpose-table", "<td>all keypoints (label crops)</td>", "OKS AP", "Error per keypoint", "Error CDF", "PCK against",
-                          "Worst test photos", '"name":"found box"', "Predicted without labels"],
+                          "Worst test photos", '"name":"found box"', "Predicted without labels", "MaxDifferencePx"],
 }
 failed = False
 for name, markers in expected.items():
