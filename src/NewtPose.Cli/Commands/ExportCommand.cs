@@ -32,6 +32,11 @@ internal static class ExportCommand
         calibration.AcceptOnlyFromAmong("minmax", "percentile");
         var command = new Command("export", "Export a trained model to ONNX (normalisation inside, dynamic batch, keypoints and input size in the metadata).");
         foreach (var o in new Option[] { run, output, opset, force, quantize, photos, calibration }) command.Options.Add(o);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(quantize) is null && (r.GetResult(photos) is { Implicit: false } || r.GetResult(calibration) is { Implicit: false }))
+                r.AddError("--calibration-photos and --calibration only apply with --quantize int8.");
+        });
         command.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;

@@ -38,8 +38,8 @@ internal sealed class QdqRewriter
         Plan();
     }
 
-    /// <summary>Nodes that will run quantised, and the activations that get a QDQ pair (calibrated unless an alias).</summary>
-    public List<NodeProto> Quantized { get; } = [];
+    /// <summary>Nodes that will run quantised. By reference: a protobuf message's equality and hash follow its contents, which the rewrite changes.</summary>
+    public HashSet<NodeProto> Quantized { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Activations with their own range (calibrated); a pass-through op's output reuses its input's parameters.</summary>
     public List<string> Calibrated { get; } = [];

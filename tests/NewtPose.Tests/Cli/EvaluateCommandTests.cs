@@ -117,6 +117,9 @@ public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<Ti
     public void An_int8_export_calibrated_on_the_training_photos_is_scored_by_evaluate_model_through_the_same_engine()
     {
         var onnx = Path.Combine(tiny.Root, "model-int8.onnx");
+        var unquantized = CliRunner.Run("export", "--run", tiny.Run, "--out", onnx, "--calibration-photos", "3");
+        Assert.NotEqual(0, unquantized.Exit);
+        Assert.Contains("only apply with --quantize", unquantized.Error + unquantized.Out);
         var none = CliRunner.Run("export", "--run", tiny.Run, "--out", onnx, "--quantize", "int8", "--calibration-photos", "0");
         Assert.Equal(1, none.Exit);
         Assert.Contains("at least 1 photo", none.Error);
