@@ -14,6 +14,7 @@ public sealed class OnnxQuantizationTests(ITestOutputHelper output)
     [Theory]
     [InlineData("resnet18")]
     [InlineData("mobilenetv2")]
+    [InlineData("hrnet-small")]
     public void The_int8_graph_runs_fused_in_onnx_runtime_and_its_heatmap_peaks_agree_with_float(string backbone)
     {
         using var model = RandomModel(backbone, "heatmap", locationRefinement: true, width: 64, height: 64);
@@ -28,8 +29,8 @@ public sealed class OnnxQuantizationTests(ITestOutputHelper output)
         output.WriteLine($"{backbone}: quantised {Describe(result.QuantizedNodes)}; float {Describe(result.FloatNodes)}; ORT runs {Describe(ops)}");
         Assert.Equal(result.QuantizedNodes["Conv"], ops.GetValueOrDefault("QLinearConv"));
         Assert.Equal(1, ops.GetValueOrDefault("Conv"));
-        Assert.Equal(model.Spec.Head == "heatmap" ? 3 : 0, ops.GetValueOrDefault("ConvTranspose"));
-        if (backbone == "resnet18") Assert.True(ops.GetValueOrDefault("QLinearAdd") > 0, "the residual Adds were not fused");
+        Assert.Equal(fp32.Graph.Node.Count(n => n.OpType == "ConvTranspose"), ops.GetValueOrDefault("ConvTranspose"));
+        if (backbone != "mobilenetv2") Assert.True(ops.GetValueOrDefault("QLinearAdd") > 0, "the residual Adds were not fused");
         Assert.Contains("int8", result.Model.MetadataProps.Single(p => p.Key == OnnxQuantization.MetadataKey).Value);
 
         // Photos the calibration did not see. The tolerance: 8-bit activations over ~20 layers add noise of a few % of
