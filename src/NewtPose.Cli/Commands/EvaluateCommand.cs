@@ -54,7 +54,7 @@ internal static class EvaluateCommand
                 foreach (var failed in evaluation.Photos.Where(p => p.Error is not null))
                     stderr.WriteLine($"warning: {failed.Image.Path} could not be predicted ({failed.Error}); its animals count as missed.");
 
-                stdout.WriteLine(parse.GetValue(json) ? Json(evaluation, folder, labels).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : Text(evaluation, onnx ?? folder));
+                stdout.WriteLine(parse.GetValue(json) ? Json(evaluation, folder, labels, onnx).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : Text(evaluation, onnx ?? folder));
                 if (reportFile is not null)
                 {
                     AtomicFile.WriteAllText(reportFile, EvaluationCharts.ReportHtml(evaluation, dataset, folder));
@@ -88,12 +88,13 @@ internal static class EvaluateCommand
         $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}; animal found by the model, original photo pixels; " +
         $"OKS sigmas {e.Found.Sigmas?.Source}\n" + EvaluationTable.Of(e.Found, labelCrops: e.LabelCrops);
 
-    /// <summary>The one JSON object of --json: the run and labels, then the evaluation as metrics.json holds it.</summary>
-    internal static JsonObject Json(PoseEvaluation e, string runFolder, string labels)
+    /// <summary>The one JSON object of --json: the run and labels (and the .onnx scored, when given), then the evaluation as metrics.json holds it.</summary>
+    internal static JsonObject Json(PoseEvaluation e, string runFolder, string labels, string? onnxModel = null)
     {
         var root = EvaluationReportJson.ToJsonObject(e);
         root.Insert(0, "run", runFolder);
         root.Insert(1, "data", Path.GetFullPath(labels));
+        if (onnxModel is not null) root.Insert(2, "model", onnxModel);
         return root;
     }
 }

@@ -141,6 +141,8 @@ public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<Ti
         Assert.True(int8.Exit == 0, int8.Error);
         var scored = JsonNode.Parse(int8.Out)!;
         Assert.Equal((int)float32["n_images"]!, (int)scored["n_images"]!);
+        Assert.Equal(onnx, (string?)scored["model"]);
+        Assert.Null(float32["model"]);
         // A one-epoch model on 64 px crops: int8 must score like the float model, not like noise.
         var (a, b) = ((double)float32["mean_px_error"]!, (double)scored["mean_px_error"]!);
         Assert.True(Math.Abs(a - b) < 0.1 * a, $"float {a} px, int8 {b} px");
