@@ -63,7 +63,7 @@ internal static class ExportCommand
                     $"{result.Path}: opset {result.Opset}, {result.Nodes} nodes, {result.Parameters:N0} weights; ONNX Runtime vs TorchSharp max |Δ| {result.MaxAbsDifference:E1}"));
                 return 0;
             }
-            catch (Exception e) when (e is OnnxExportException or ArgumentException or IOException or InvalidDataException)
+            catch (Exception e) when (e is OnnxExportException or ArgumentException or IOException or InvalidDataException or NewtPose.Data.DatasetFormatException)
             {
                 stderr.WriteLine(e.Message);
                 return 1;

@@ -36,10 +36,11 @@ public sealed record OnnxExportOptions(int Opset = 17, bool Overwrite = false, b
 public sealed record OnnxExportResult(string Path, int Opset, int Nodes, long Parameters, double? MaxAbsDifference);
 
 /// <summary>
-/// The one entry point for ONNX export: a trained run folder (<see cref="ExportRun(string, string, OnnxExportOptions?)"/>, what `newtpose export` calls) or a
-/// network in memory (<see cref="Export"/>) to a .onnx file with the normalisation inside the graph, a dynamic batch
-/// dimension and the metadata of <see cref="OnnxMetadata"/>. TorchSharp has no ONNX export of its own; the graph is
-/// written from the module tree by <see cref="OnnxModuleWriter"/>, which refuses any layer it does not know.
+/// The one entry point for ONNX export: a trained run folder (<see cref="ExportRun(string, string, OnnxExportOptions?)"/>,
+/// what `newtpose export` calls) or a network in memory (<see cref="Export"/>) to a .onnx file with the normalisation
+/// inside the graph, a dynamic batch dimension and the metadata of <see cref="OnnxMetadata"/>. TorchSharp has no ONNX
+/// export of its own; the graph is written from the module tree by <see cref="OnnxModuleWriter"/>, which refuses any
+/// layer it does not know.
 /// </summary>
 public static class OnnxExport
 {
