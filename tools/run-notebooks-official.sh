@@ -77,7 +77,7 @@ expected = {
     "03-augment.ipynb": ['"type":"image"', "No augmentation", "Default preset", "Default without rotation", "Rotation only",
                          "Flips only", "Colour only", "Blur and noise only", "Occlusion only"],
     "05-evaluate.ipynb": ["newtpose-table", "<td>all keypoints (label crops)</td>", "OKS AP", "Error per keypoint", "Error CDF", "PCK against",
-                          "Worst test photos", '"name":"found box"', "Predicted without labels"],
+                          "Worst test photos", '"name":"found box"', "Predicted without labels", "MaxDifferencePx"],
     "06-active-learning.ipynb": ["newtpose-table", "Round 0 on the test photos", "The photos most worth labelling next", "<th>flip disagreement</th>",
                                  "Predicted without labels", "Test photos, found by the model", "<td>round 1 (+ suggested photos)</td>",
                                  "Error per keypoint (test, found by the model", "Error CDF (test, found by the model)"],

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using NewtPose.Export;
 using NewtPose.Inference;
 
 // End-to-end photos/s of the inference engine (decode + find the animal + crop + network + decode) on a folder of
@@ -26,6 +27,9 @@ internal static class EndToEndBench
         if (paths.Length == 0) throw new ArgumentException($"No .jpg or .png photos in {photos}.");
         var options = new EngineOptions { BatchSize = batch, RefinePasses = passes };
         var onnx = model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+        // The same engine runs a float or an int8 file; only the label says which this was.
+        var name = !onnx ? "torch"
+            : global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(model)).MetadataProps.Any(p => p.Key == OnnxQuantization.MetadataKey) ? "onnx-int8" : "onnx";
         using (var engine = onnx ? OnnxBackend.OpenEngine(model, options, new OnnxBackendOptions(IntraOpThreads: threads)) : TorchEngine(model, options, threads))
         {
             var best = double.MaxValue;
@@ -37,7 +41,7 @@ internal static class EndToEndBench
                 best = Math.Min(best, watch.Elapsed.TotalSeconds);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(onnx ? "onnx" : "torch")}: {predicted} of {paths.Length} photos, batch {batch}, {passes} refine pass(es), {threads} threads: {paths.Length / best:F2} photos/s (best of {rounds} rounds)"));
+                $"{name}: {predicted} of {paths.Length} photos, batch {batch}, {passes} refine pass(es), {threads} threads: {paths.Length / best:F2} photos/s (best of {rounds} rounds)"));
         }
         Console.WriteLine($"{LibtorchLine} {(LibtorchMapped() ? "yes" : "no")}");
         return 0;

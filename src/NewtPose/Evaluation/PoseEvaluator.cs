@@ -79,13 +79,16 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
     /// One call for notebooks and reports: opens the run folder's model (flip test as <paramref name="flipTest"/>, else as
     /// the model allows), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json,
     /// with <paramref name="refinePasses"/> (default <see cref="EngineOptions.DefaultRefinePasses"/>) after the whole-photo pass.
+    /// With <paramref name="onnxModel"/>, the network is that exported file (float or int8) in the ONNX Runtime engine
+    /// instead of the run's TorchSharp weights; the split and flip test still come from the run.
     /// </summary>
     public static PoseEvaluation EvaluateRun(string runFolder, PoseDataset dataset, string split = "test", bool? flipTest = null,
         EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
-        int refinePasses = EngineOptions.DefaultRefinePasses)
+        string? onnxModel = null, int refinePasses = EngineOptions.DefaultRefinePasses)
     {
         var images = EvaluationSplits.Images(runFolder, dataset, split);
-        using var engine = PoseEngine.Open(runFolder, new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder), RefinePasses = refinePasses });
+        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder), RefinePasses = refinePasses };
+        using var engine = onnxModel is null ? PoseEngine.Open(runFolder, engineOptions) : OnnxBackend.OpenEngine(onnxModel, engineOptions);
         return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
 

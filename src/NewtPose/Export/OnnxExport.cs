@@ -36,15 +36,23 @@ public sealed record OnnxExportOptions(int Opset = 17, bool Overwrite = false, b
 public sealed record OnnxExportResult(string Path, int Opset, int Nodes, long Parameters, double? MaxAbsDifference);
 
 /// <summary>
-/// The one entry point for ONNX export: a trained run folder (<see cref="ExportRun"/>, what `newtpose export` calls) or a
-/// network in memory (<see cref="Export"/>) to a .onnx file with the normalisation inside the graph, a dynamic batch
-/// dimension and the metadata of <see cref="OnnxMetadata"/>. TorchSharp has no ONNX export of its own; the graph is
-/// written from the module tree by <see cref="OnnxModuleWriter"/>, which refuses any layer it does not know.
+/// The one entry point for ONNX export: a trained run folder (<see cref="ExportRun(string, string, OnnxExportOptions?)"/>,
+/// what `newtpose export` calls) or a network in memory (<see cref="Export"/>) to a .onnx file with the normalisation
+/// inside the graph, a dynamic batch dimension and the metadata of <see cref="OnnxMetadata"/>. TorchSharp has no ONNX
+/// export of its own; the graph is written from the module tree by <see cref="OnnxModuleWriter"/>, which refuses any
+/// layer it does not know.
 /// </summary>
 public static class OnnxExport
 {
     /// <summary>Exports the best model of a run folder (model.json + model.weights, plus options.json when present).</summary>
-    public static OnnxExportResult ExportRun(string runDirectory, string outputPath, OnnxExportOptions? options = null)
+    public static OnnxExportResult ExportRun(string runDirectory, string outputPath, OnnxExportOptions? options = null) =>
+        ExportRun(runDirectory, outputPath, options, finish: null);
+
+    /// <summary>
+    /// <see cref="ExportRun(string, string, OnnxExportOptions?)"/>, with <paramref name="finish"/> turning the verified
+    /// float model into the one written (the int8 quantiser: <see cref="OnnxQuantization.QuantizeRun"/>).
+    /// </summary>
+    internal static OnnxExportResult ExportRun(string runDirectory, string outputPath, OnnxExportOptions? options, Func<ModelProto, ModelProto>? finish)
     {
         var run = new RunFolder(runDirectory);
         if (!File.Exists(run.ModelFile)) throw new FileNotFoundException($"{run.Path} is not a run folder: it has no model.json.", run.ModelFile);
@@ -53,7 +61,7 @@ public static class OnnxExport
         var card = PoseModels.LoadCard(run.Path);
         var optionsJson = File.Exists(run.OptionsFile) ? File.ReadAllText(run.OptionsFile) : null;
         using var model = PoseModels.Load(run.Path);
-        return Write(model, outputPath, options ?? new(), card, modelJson, optionsJson);
+        return Write(model, outputPath, options ?? new(), card, modelJson, optionsJson, finish);
     }
 
     /// <summary>
@@ -63,7 +71,7 @@ public static class OnnxExport
     public static OnnxExportResult Export(PoseNetwork network, string outputPath, OnnxExportOptions? options = null, ModelCard? card = null)
     {
         card ??= ModelCard.Describe(network.Spec);
-        return Write(network, outputPath, options ?? new(), card, card.ToJson(), optionsJson: null);
+        return Write(network, outputPath, options ?? new(), card, card.ToJson(), optionsJson: null, finish: null);
     }
 
     /// <summary>The ONNX model for <paramref name="network"/>, not written anywhere (for tests and tools).</summary>
@@ -96,7 +104,8 @@ public static class OnnxExport
         return model;
     }
 
-    private static OnnxExportResult Write(PoseNetwork network, string outputPath, OnnxExportOptions options, ModelCard card, string modelJson, string? optionsJson)
+    private static OnnxExportResult Write(PoseNetwork network, string outputPath, OnnxExportOptions options, ModelCard card, string modelJson, string? optionsJson,
+        Func<ModelProto, ModelProto>? finish)
     {
         options.Validate();
         var path = Path.GetFullPath(outputPath);
@@ -106,6 +115,11 @@ public static class OnnxExport
         double? difference = options.Verify ? Difference(network, bytes) : null;
         if (difference > options.Tolerance)
             throw new OnnxExportException($"The exported graph disagrees with the TorchSharp network: max |Δ| {difference:E2} > {options.Tolerance:E0}; {path} was not written.");
+        if (finish is not null)
+        {
+            model = finish(model);
+            bytes = model.ToByteArray();
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, bytes);
         var parameters = model.Graph.Initializer.Sum(t => t.Dims.Aggregate(1L, (a, b) => a * b));

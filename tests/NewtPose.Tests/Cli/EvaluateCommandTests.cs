@@ -115,4 +115,46 @@ public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<Ti
         Assert.Equal(1, none.Exit);
         Assert.Contains("holds no model", none.Error);
     }
+
+    [Fact]
+    public void An_int8_export_calibrated_on_the_training_photos_is_scored_by_evaluate_model_through_the_same_engine()
+    {
+        var onnx = Path.Combine(tiny.Root, "model-int8.onnx");
+        var unquantized = CliRunner.Run("export", "--run", tiny.Run, "--out", onnx, "--calibration-photos", "3");
+        Assert.NotEqual(0, unquantized.Exit);
+        Assert.Contains("only apply with --quantize", unquantized.Error + unquantized.Out);
+        var none = CliRunner.Run("export", "--run", tiny.Run, "--out", onnx, "--quantize", "int8", "--calibration-photos", "0");
+        Assert.Equal(1, none.Exit);
+        Assert.Contains("at least 1 photo", none.Error);
+        Assert.False(File.Exists(onnx));
+
+        var export = CliRunner.Run("export", "--run", tiny.Run, "--out", onnx, "--quantize", "int8", "--calibration-photos", "3");
+        Assert.True(export.Exit == 0, export.Error);
+        Assert.Contains("int8 (QDQ)", export.Out);
+        var train = DatasetSplit.Load(Path.Combine(tiny.Run, "split.json")).Train;
+        Assert.True(export.Out.Contains($"of {Math.Min(3, train.Count)} training photos"), export.Out);
+        Assert.Contains("QLinearConv", export.Out);
+        var card = NewtPose.Export.OnnxMetadata.ReadFile(onnx);
+        Assert.Equal(21, card.Spec.Keypoints.Count);
+        var photos = NewtPose.Export.OnnxQuantization.TrainingPhotos(tiny.Run, 3);
+        Assert.All(photos, p => Assert.Contains(train, t => p.EndsWith(t.Replace('/', Path.DirectorySeparatorChar), StringComparison.Ordinal)));
+
+        var float32 = JsonNode.Parse(CliRunner.Run("evaluate", "--run", tiny.Run, "--json").Out)!;
+        var int8 = CliRunner.Run("evaluate", "--run", tiny.Run, "--model", onnx, "--json");
+        Assert.True(int8.Exit == 0, int8.Error);
+        var scored = JsonNode.Parse(int8.Out)!;
+        Assert.Equal((int)float32["n_images"]!, (int)scored["n_images"]!);
+        Assert.Equal(onnx, (string?)scored["model"]);
+        Assert.Null(float32["model"]);
+        // A one-epoch model on 64 px crops: int8 must score like the float model, not like noise.
+        var (a, b) = ((double)float32["mean_px_error"]!, (double)scored["mean_px_error"]!);
+        Assert.True(Math.Abs(a - b) < 0.1 * a, $"float {a} px, int8 {b} px");
+
+        var predictions = Path.Combine(tiny.Root, "int8-predictions.json");
+        var images = Path.Combine(Path.GetDirectoryName(TinyRunFixture.Labels)!, "images");
+        var predict = CliRunner.Run("predict", "--model", onnx, "--images", images, "--out", predictions);
+        Assert.True(predict.Exit == 0, predict.Error);
+        Assert.Contains("onnx engine", predict.Out);
+        Assert.Equal(8, JsonNode.Parse(File.ReadAllText(predictions))!["images"]!.AsArray().Count);
+    }
 }

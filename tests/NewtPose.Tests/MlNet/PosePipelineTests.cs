@@ -80,17 +80,37 @@ public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public void On_crops_the_engine_found_the_pipelines_points_are_the_engines()
+    {
+        Directory.CreateDirectory(folder);
+        using var model = RandomModel("resnet18", "heatmap", true, 64, 64);
+        var onnxPath = Path.Combine(folder, "model.onnx");
+        OnnxExport.Export(model, onnxPath);
+        var photos = new[] { 3, 6 }.Select(i => Path.Combine(AppContext.BaseDirectory, "Fixtures", "newts-tiny", "images", $"newt_{i:0000}.jpg")).ToArray();
+        var cropFolder = Path.Combine(folder, "crops");
+        var crops = EngineCrops.Write(onnxPath, photos, cropFolder);
+        Assert.Equal(["crop-00.png", "crop-01.png"], crops);
+        Assert.Equal((64, 64), ImageLoader.ReadSize(Path.Combine(cropFolder, crops[0])));
+
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromEnumerable(crops.Select(c => new PipelineImage { ImagePath = c }));
+        var scored = PosePipeline.Create(ml, onnxPath, new PosePipelineOptions(ImageFolder: cropFolder, IntraOpThreads: 1)).Fit(data).Transform(data);
+        var agreement = EngineCrops.Compare(onnxPath, cropFolder, crops, scored.GetColumn<float[]>(PosePipeline.KeypointsColumn).ToArray());
+        Assert.All(agreement, a => Assert.True(a.MaxDifferencePx < 1e-3, $"{a.Crop}: {a.MaxDifferencePx} px"));
+
+        // The check can fail: points of another crop are far off.
+        var swapped = EngineCrops.Compare(onnxPath, cropFolder, [crops[0]], [scored.GetColumn<float[]>(PosePipeline.KeypointsColumn).ToArray()[1]]);
+        Assert.True(swapped[0].MaxDifferencePx > 0.01 || Equal(cropFolder, crops), "two different crops gave the same points");
+    }
+
+    private static bool Equal(string folder, IReadOnlyList<string> crops) =>
+        File.ReadAllBytes(Path.Combine(folder, crops[0])).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder, crops[1])));
+
     private string SaveCrop(float[] chw, int width, int height, string name)
     {
-        var plane = width * height;
-        var rgb = new byte[3 * plane];
-        for (var p = 0; p < plane; p++)
-            for (var c = 0; c < 3; c++)
-                rgb[3 * p + c] = (byte)Math.Clamp(Math.Round(chw[c * plane + p] * 255), 0, 255);
-        using var bitmap = ImageLoader.ToBitmap(new RgbImage(width, height, rgb));
-        using var encoded = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         var path = Path.Combine(folder, name);
-        File.WriteAllBytes(path, encoded.ToArray());
+        EngineCrops.Save(chw, width, height, path);
         return path;
     }
 
