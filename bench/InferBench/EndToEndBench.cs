@@ -5,7 +5,7 @@ using NewtPose.Inference;
 
 // End-to-end photos/s of the inference engine (decode + find the animal + crop + network + decode) on a folder of
 // photos, through ONNX Runtime (a .onnx file) or TorchSharp (a run folder), and whether this process mapped libtorch.
-//   dotnet run -c Release --project bench/InferBench -- e2e --model model.onnx|RUN_DIR --photos DIR [--batch 8] [--passes 1] [--threads 2] [--rounds 2]
+//   dotnet run -c Release --project bench/InferBench -- e2e --model model.onnx|RUN_DIR --photos DIR [--batch 8] [--passes 2] [--threads 2] [--rounds 2]
 internal static class EndToEndBench
 {
     /// <summary>The line a test reads to check that an ONNX-only prediction never loads libtorch.</summary>
@@ -13,7 +13,7 @@ internal static class EndToEndBench
 
     public static int Run(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["batch"] = "8", ["passes"] = "1", ["threads"] = "2", ["rounds"] = "2" };
+        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["batch"] = "8", ["passes"] = EngineOptions.DefaultRefinePasses.ToString(CultureInfo.InvariantCulture), ["threads"] = "2", ["rounds"] = "2" };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"expected '--name value' at '{args[i]}'");
