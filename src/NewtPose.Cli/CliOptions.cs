@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using NewtPose.Data;
+using NewtPose.Inference;
 
 namespace NewtPose.Cli;
 
@@ -23,6 +24,10 @@ internal static class CliOptions
             Description = description, DefaultValueFactory = _ => fallback,
             CustomParser = r => Parse<int>(r, name, "a whole number", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null) ?? fallback,
         };
+
+    /// <summary>`--refine-passes N` of the commands that run the inference engine (predict, evaluate).</summary>
+    public static Option<int> RefinePasses() =>
+        WholeNumber("--refine-passes", $"Re-crops around the points after the whole-photo pass (0-8; default {EngineOptions.DefaultRefinePasses}).", EngineOptions.DefaultRefinePasses);
 
     public static Option<double> Number(string name, string description, double fallback) =>
         new(name)

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using NewtPose.Charts;
 using NewtPose.Data;
 using NewtPose.Evaluation;
-using NewtPose.Inference;
 using NewtPose.IO;
 using NewtPose.Training;
 
@@ -28,7 +27,7 @@ internal static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "test (default), val, train or all.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong([.. EvaluationSplits.Names]);
         var flipTest = new Option<bool?>("--flip-test") { Description = "Use the flip test (true/false; default: as the run scored)." };
-        var refinePasses = new Option<int>("--refine-passes") { Description = $"Re-crops around the points after the whole-photo pass (0-8; default {EngineOptions.DefaultRefinePasses}).", DefaultValueFactory = _ => EngineOptions.DefaultRefinePasses };
+        var refinePasses = CliOptions.RefinePasses();
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of the table." };
         var report = new Option<string?>("--report") { Description = "Write an HTML report (opens offline) to this file." };
         var force = new Option<bool>("--force") { Description = "Replace an existing --report file." };

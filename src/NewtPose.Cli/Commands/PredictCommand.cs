@@ -28,7 +28,7 @@ internal static class PredictCommand
         var overlays = new Option<string?>("--overlays") { Description = "Also write each photo with its predicted points and skeleton drawn into this folder (not a folder of the photos)." };
         var flipTest = new Option<bool>("--flip-test") { Description = "Average with the mirrored crop's prediction (only for models trained with flips)." };
         var batch = new Option<int>("--batch") { Description = "Photos per batch (memory holds one batch of decoded photos).", DefaultValueFactory = _ => 8 };
-        var refinePasses = new Option<int>("--refine-passes") { Description = $"Re-crops around the points after the whole-photo pass (0-8; default {EngineOptions.DefaultRefinePasses}).", DefaultValueFactory = _ => EngineOptions.DefaultRefinePasses };
+        var refinePasses = CliOptions.RefinePasses();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
         var command = new Command("predict", "Predict keypoints on new photos with a trained model: finds the animal, writes COCO/CSV/DLC and optional overlays.");
         foreach (var o in new Option[] { run, model, images, output, format, overlays, flipTest, batch, refinePasses, force }) command.Options.Add(o);

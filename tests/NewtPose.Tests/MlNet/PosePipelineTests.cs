@@ -19,11 +19,6 @@ public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
-    private sealed class ImageRow
-    {
-        public string ImagePath { get; set; } = "";
-    }
-
     [Fact]
     public void The_pipeline_gives_the_onnx_backend_output_on_the_same_crops()
     {
@@ -35,7 +30,7 @@ public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
         var crops = new[] { 1, 2, 3 }.Select(photo => SaveCrop(PhotoCrop(model.Spec, photo), model.Spec.InputWidth, model.Spec.InputHeight, $"crop{photo}.png")).ToArray();
 
         var ml = new MLContext(seed: 0);
-        var data = ml.Data.LoadFromEnumerable(crops.Select(c => new ImageRow { ImagePath = Path.GetFileName(c) }));
+        var data = ml.Data.LoadFromEnumerable(crops.Select(c => new PipelineImage { ImagePath = Path.GetFileName(c) }));
         var transformed = PosePipeline.Network(ml, onnxPath, new PosePipelineOptions(ImageFolder: folder, IntraOpThreads: 1)).Fit(data).Transform(data);
         var rows = transformed.GetColumn<float[]>(OnnxMetadata.OutputName).ToArray();
 
@@ -60,7 +55,7 @@ public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
         var crops = new[] { 2, 5 }.Select(photo => SaveCrop(PhotoCrop(model.Spec, photo), 64, 64, $"crop{photo}.png")).ToArray();
 
         var ml = new MLContext(seed: 0);
-        var data = ml.Data.LoadFromEnumerable(crops.Select(c => new ImageRow { ImagePath = Path.GetFileName(c) }));
+        var data = ml.Data.LoadFromEnumerable(crops.Select(c => new PipelineImage { ImagePath = Path.GetFileName(c) }));
         var scored = PosePipeline.Create(ml, onnxPath, new PosePipelineOptions(ImageFolder: folder, IntraOpThreads: 1)).Fit(data).Transform(data);
         var keypoints = scored.GetColumn<float[]>(PosePipeline.KeypointsColumn).ToArray();
         var confidence = scored.GetColumn<float[]>(PosePipeline.ConfidenceColumn).ToArray();
