@@ -111,7 +111,7 @@ internal sealed class Experiment
         }
         var folder = RunFolder(seed, arm, round);
         new RunFolder(folder).DeleteRun();
-        var epochs = config.EpochsFor(labelled.Images.Count);
+        var epochs = config.EpochsFor(round, labelled.Images.Count);
         var options = config.Training with { Epochs = epochs, Seed = seed, InitFrom = previousRun, WarmupEpochs = Math.Min(config.Training.WarmupEpochs, epochs) };
         var dataset = labelled with { Images = labelled.Images.Concat(testImages).ToArray() };
         var split = DatasetSplit.FromLists(labelled.Images.Select(i => i.Path).ToArray(), [], testImages.Select(i => i.Path).ToArray());

@@ -3,8 +3,9 @@
 //   dotnet run -c Release --project bench/ActiveBench -- --out /tmp/al-exp                 # the experiment (resumes from --out)
 //   dotnet run -c Release --project bench/ActiveBench -- --quick --out /tmp/al-quick        # a smoke run on the tiny test fixture
 // Options: --data FILE (default data-samples/newts/annotations.json), --config FILE (default bench/configs/demo.json),
-// --seeds 1,2,3, --start 20, --add 10, --rounds 4, --steps 150, --threads 2, --split-seed 42.
-// Every round of both arms trains the same number of optimizer steps, starting from the previous round's model
+// --seeds 1,2,3, --start 20, --add 10, --rounds 4, --start-steps 600, --steps 200, --threads 2, --split-seed 42.
+// Round 0 (shared by both arms) trains --start-steps from ImageNet; every later round of both arms trains the same
+// --steps, starting from the previous round's model
 // (init_from, the step `newtpose train --init-from` takes in the loop), and is scored on the test split with found crops.
 using System.Globalization;
 using NewtPose.Training;
@@ -22,7 +23,7 @@ try
     Console.WriteLine($"data: {config.Data}; split seed {config.SplitSeed}: {experiment.Split.Train.Count} train (the start and the pool), " +
                       $"{experiment.Split.Val.Count} validation (not used), {experiment.Split.Test.Count} test photos (individuals never trained on)");
     Console.WriteLine($"seeds {string.Join(", ", config.Seeds)}; start {config.Start} photos, +{config.Add} per round for {config.Rounds} rounds; " +
-                      $"{config.Steps} optimizer steps per round (batch {config.Training.BatchSize}, {config.Training.InputWidth}², " +
+                      $"{config.StartSteps} optimizer steps in round 0 from ImageNet, {config.Steps} in every later round (batch {config.Training.BatchSize}, {config.Training.InputWidth}², " +
                       $"init_from the previous round; no validation: the kept epoch is the one with the lowest training loss)");
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -58,7 +59,7 @@ internal static class Arguments
         int Int(string name, int full, int quickValue) => Value(name) is { } v
             ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{name}: '{v}' is not a whole number.")
             : quick ? quickValue : full;
-        var known = new[] { "--quick", "--out", "--data", "--config", "--seeds", "--start", "--add", "--rounds", "--steps", "--threads", "--split-seed" };
+        var known = new[] { "--quick", "--out", "--data", "--config", "--seeds", "--start", "--add", "--rounds", "--start-steps", "--steps", "--threads", "--split-seed" };
         for (var i = 0; i < args.Length; i++)
         {
             if (!known.Contains(args[i])) throw new ArgumentException($"unknown option '{args[i]}' (known: {string.Join(", ", known)}).");
@@ -78,7 +79,8 @@ internal static class Arguments
             Start = Int("--start", 20, 1),
             Add = Int("--add", 10, 1),
             Rounds = Int("--rounds", 4, 2),
-            Steps = Int("--steps", 150, 3),
+            StartSteps = Int("--start-steps", 600, 3),
+            Steps = Int("--steps", 200, 3),
             Training = training,
         };
         return (config, outFolder);
