@@ -1,5 +1,6 @@
 using NewtPose.Data.Splits;
 using NewtPose.Training;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.ActiveLearning;
 
@@ -7,7 +8,8 @@ namespace NewtPose.Tests.ActiveLearning;
 [Collection(NewtPose.Tests.Training.TorchTrainingCollection.Name)]
 public sealed class InitFromTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "newtpose-initfrom-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string _root => temp.Path;
     private readonly NewtPose.Tests.Training.ToyPoseData _toy = new(count: 24);
 
     private static readonly TrainingOptions Toy = new()
@@ -17,10 +19,7 @@ public sealed class InitFromTests : IDisposable
         Device = "cpu", EarlyStoppingPatience = 0, Seed = 7, FlipTest = false,
     };
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     private TrainingResult Train(TrainingOptions options, string name, int size = 32) =>
         new Trainer(options, _toy.Dataset, DatasetSplit.FromLists(_toy.Paths(0, 16), _toy.Paths(16, 4), _toy.Paths(20, 4)),

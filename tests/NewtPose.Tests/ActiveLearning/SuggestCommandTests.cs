@@ -2,11 +2,9 @@ using System.Text.Json;
 using NewtPose.ActiveLearning;
 using NewtPose.Data;
 using NewtPose.Labeling;
-using NewtPose.Models;
 using NewtPose.Tests.Cli;
 using NewtPose.Tests.Data;
 using NewtPose.Tests.Inference;
-using TorchSharp;
 
 namespace NewtPose.Tests.ActiveLearning;
 
@@ -21,10 +19,7 @@ public sealed class SuggestCommandTests : IDisposable
 
     public SuggestCommandTests()
     {
-        _run = Path.Combine(_folder.Path, "run");
-        torch.manual_seed(1);
-        using (var model = PoseModels.Create(TestOnlyDotBackend.SpecFor(64), pretrained: false))
-            PoseModels.Save(model, _run, card: EnginePhotos.Card());
+        _run = EnginePhotos.SaveUntrainedModel(Path.Combine(_folder.Path, "run"));
         _photos = Path.Combine(_folder.Path, "data", "pool");
         Directory.CreateDirectory(_photos);
         var labelled = new List<LabeledImage>();

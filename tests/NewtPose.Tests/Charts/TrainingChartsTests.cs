@@ -4,17 +4,16 @@ using NewtPose.Data;
 using NewtPose.Evaluation;
 using NewtPose.Notebooks;
 using NewtPose.Training;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.Charts;
 
 public sealed class TrainingChartsTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "newtpose-training-charts-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string folder => temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     private static JsonElement Figure(PlotlyFigure figure) => JsonDocument.Parse(figure.ToJson()).RootElement;
 

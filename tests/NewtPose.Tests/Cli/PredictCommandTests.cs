@@ -2,10 +2,8 @@ using System.Text.Json;
 using NewtPose.Cli;
 using NewtPose.Data;
 using NewtPose.Imaging;
-using NewtPose.Models;
 using NewtPose.Tests.Data;
 using NewtPose.Tests.Inference;
-using TorchSharp;
 
 namespace NewtPose.Tests.Cli;
 
@@ -18,10 +16,7 @@ public sealed class PredictCommandTests : IDisposable
 
     public PredictCommandTests()
     {
-        run = Path.Combine(folder.Path, "run");
-        torch.manual_seed(1);
-        using (var model = PoseModels.Create(TestOnlyDotBackend.SpecFor(64), pretrained: false))
-            PoseModels.Save(model, run, card: EnginePhotos.Card());
+        run = EnginePhotos.SaveUntrainedModel(Path.Combine(folder.Path, "run"));
         photos = Path.Combine(folder.Path, "photos");
         Directory.CreateDirectory(Path.Combine(photos, "day2"));
         EnginePhotos.WritePng(photos, "a.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(100, 75, 8), 3));
@@ -119,8 +114,7 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public void A_model_trained_without_flips_refuses_the_flip_test_and_a_folder_without_photos_is_named()
     {
-        using (var model = PoseModels.Create(TestOnlyDotBackend.SpecFor(64), pretrained: false))
-            PoseModels.Save(model, run, card: EnginePhotos.Card(augmentation: NewtPose.Augmentation.AugmentationOptions.Rig));
+        EnginePhotos.SaveUntrainedModel(run, augmentation: NewtPose.Augmentation.AugmentationOptions.Rig);
         var flip = CliRunner.Run("predict", "--run", run, "--images", photos, "--out", Path.Combine(folder.Path, "p.json"), "--flip-test");
         Assert.Equal(ExitCodes.Failure, flip.Exit);
         Assert.Contains("trained without flips", flip.Error);

@@ -7,18 +7,17 @@ using NewtPose.Inference;
 using NewtPose.Models;
 using Xunit.Abstractions;
 using static NewtPose.Tests.Export.ExportFixtures;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.Export;
 
 /// <summary>The inference engine over the exported file: the TorchSharp engine's points, and no libtorch in the process.</summary>
 public sealed class OnnxEngineTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "newtpose-onnx-engine-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string folder => temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     [Theory]
     [InlineData("heatmap", false)]

@@ -9,17 +9,16 @@ using NewtPose.Tests.Training;
 using NewtPose.Training;
 using TorchSharp;
 using static NewtPose.Tests.Export.ExportFixtures;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.Export;
 
 public sealed class OnnxExportTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "newtpose-export-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string folder => temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void A_run_folder_exports_a_file_whose_metadata_alone_rebuilds_the_spec_and_whose_output_matches_torchsharp()
@@ -111,7 +110,6 @@ public sealed class OnnxExportTests : IDisposable
     public void A_file_without_newtpose_metadata_is_refused_with_its_name()
     {
         var path = Path.Combine(folder, "foreign.onnx");
-        Directory.CreateDirectory(folder);
         File.Copy(NewtPose.Models.Backbones.ImageNetResNet18.LocateOnnx(), path);
         var e = Assert.Throws<InvalidDataException>(() => OnnxBackend.Open(path));
         Assert.Contains("foreign.onnx", e.Message);

@@ -34,6 +34,18 @@ internal static class EnginePhotos
         return ModelCard.Describe(spec, skeleton, augmentation ?? AugmentationOptions.Default) with { PixelConvention = convention };
     }
 
+    /// <summary>
+    /// An untrained network of the dot spec (weights drawn from <paramref name="seed"/>) saved as a run folder with the dot
+    /// card: what the command tests open by path, where the points need not be right, only the same each time.
+    /// </summary>
+    public static string SaveUntrainedModel(string folder, int seed = 1, int size = 64, AugmentationOptions? augmentation = null)
+    {
+        TorchSharp.torch.manual_seed(seed);
+        using var model = NewtPose.Models.PoseModels.Create(TestOnlyDotBackend.SpecFor(size), pretrained: false);
+        NewtPose.Models.PoseModels.Save(model, folder, card: Card(size, augmentation: augmentation));
+        return folder;
+    }
+
     public static PoseEngine Engine(EngineOptions? options = null, int size = 64, PixelConvention convention = PixelConvention.Continuous) =>
         new(new TestOnlyDotBackend(TestOnlyDotBackend.SpecFor(size), legacy: convention == PixelConvention.LegacyCellCentres), Card(size, convention), options);
 

@@ -4,17 +4,16 @@ using NewtPose.Augmentation;
 using NewtPose.Data;
 using NewtPose.Inference;
 using NewtPose.Models;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.Inference;
 
 public sealed class ModelCardTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "newtpose-card-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string folder => temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     private static readonly Skeleton Skeleton = new(["snout", "left_eye", "right_eye"], [new Edge(0, 1), new Edge(0, 2)], [new SwapPair(1, 2)]);
 
@@ -50,7 +49,6 @@ public sealed class ModelCardTests : IDisposable
     public void A_model_json_from_before_the_card_loads_with_the_stated_defaults()
     {
         var spec = PoseModels.Spec("resnet18", Skeleton.Keypoints, 64, 64, swapPairs: [[1, 2]]);
-        Directory.CreateDirectory(folder);
         // What PoseModels.Save wrote before the model card: the spec alone.
         File.WriteAllText(Path.Combine(folder, "model.json"), JsonSerializer.Serialize(spec, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
 
@@ -70,7 +68,6 @@ public sealed class ModelCardTests : IDisposable
     public void A_card_that_does_not_fit_its_spec_is_refused_naming_the_file()
     {
         var spec = PoseModels.Spec("resnet18", Skeleton.Keypoints, 64, 64);
-        Directory.CreateDirectory(folder);
         var node = JsonNode.Parse(ModelCard.Describe(spec).ToJson())!.AsObject();
         node["oks_sigmas"] = new JsonArray(0.1, 0.1);
         var path = Path.Combine(folder, "model.json");

@@ -5,7 +5,6 @@ using NewtPose.Imaging;
 using NewtPose.Inference;
 using NewtPose.Models;
 using NewtPose.Tests.Imaging;
-using TorchSharp;
 
 namespace NewtPose.Tests.Inference;
 
@@ -20,10 +19,7 @@ public sealed class TorchBackendTests : IDisposable
     [InlineData(true)]
     public void An_engine_opened_on_a_saved_model_predicts_what_the_tensor_path_predicts_on_the_same_crop(bool flipTest)
     {
-        torch.manual_seed(3);
-        var spec = TestOnlyDotBackend.SpecFor(64);
-        using (var model = PoseModels.Create(spec, pretrained: false))
-            PoseModels.Save(model, folder, card: EnginePhotos.Card());
+        EnginePhotos.SaveUntrainedModel(folder, seed: 3);
         var truth = EnginePhotos.Animal(200, 150, 12);
         var photo = EnginePhotos.Draw(400, 300, truth, 5);
         var path = EnginePhotos.WritePng(folder, "photo.png", photo);

@@ -7,22 +7,20 @@ using NewtPose.MlNet;
 using SkiaSharp;
 using Xunit.Abstractions;
 using static NewtPose.Tests.Export.ExportFixtures;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.MlNet;
 
 public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "newtpose-mlnet-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string folder => temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void The_pipeline_gives_the_onnx_backend_output_on_the_same_crops()
     {
-        Directory.CreateDirectory(folder);
         using var model = RandomModel("resnet18", "heatmap", true);
         var onnxPath = Path.Combine(folder, "model.onnx");
         OnnxExport.Export(model, onnxPath);
@@ -48,7 +46,6 @@ public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_whole_pipeline_gives_the_engine_decoders_keypoints_on_the_same_crops()
     {
-        Directory.CreateDirectory(folder);
         using var model = RandomModel("mobilenetv2", "heatmap", true, 64, 64);
         var onnxPath = Path.Combine(folder, "model.onnx");
         OnnxExport.Export(model, onnxPath);
@@ -78,7 +75,6 @@ public sealed class PosePipelineTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void On_crops_the_engine_found_the_pipelines_points_are_the_engines()
     {
-        Directory.CreateDirectory(folder);
         using var model = RandomModel("resnet18", "heatmap", true, 64, 64);
         var onnxPath = Path.Combine(folder, "model.onnx");
         OnnxExport.Export(model, onnxPath);

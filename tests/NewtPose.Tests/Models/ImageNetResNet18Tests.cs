@@ -2,17 +2,16 @@ using NewtPose.Models.Backbones;
 using Xunit.Abstractions;
 using Ort = Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.Models;
 
 public sealed class ImageNetResNet18Tests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string cache = Path.Combine(Path.GetTempPath(), "newtpose-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string cache => temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(cache)) Directory.Delete(cache, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Converted_backbone_matches_onnx_runtime_pooled_features_and_the_cache_reloads_the_same_weights()

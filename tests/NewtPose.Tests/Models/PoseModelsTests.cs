@@ -1,18 +1,17 @@
 using NewtPose.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.Models;
 
 public sealed class PoseModelsTests : IDisposable
 {
     private static readonly string[] ThreeKeypoints = ["snout", "left_eye", "right_eye"];
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "newtpose-models-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string folder => temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     public static TheoryData<string> Backbones() => [.. PoseModels.Names.Select(b => b.Name)];
 
@@ -113,7 +112,6 @@ public sealed class PoseModelsTests : IDisposable
         Assert.Contains("multiples of 32", Assert.Throws<ArgumentException>(() => PoseModels.Spec("resnet18", ThreeKeypoints, 100, 64)).Message);
         Assert.Contains("Swap pair", Assert.Throws<ArgumentException>(() => PoseModels.Spec("resnet18", ThreeKeypoints, swapPairs: [[1, 3]])).Message);
         Assert.Contains("head", Assert.Throws<ArgumentException>(() => PoseModels.Spec("resnet18", ThreeKeypoints, head: "dense")).Message);
-        Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "model.json"), "{ \"backbone\": ");
         File.WriteAllText(Path.Combine(folder, "model.weights"), "");
         Assert.Contains("model.json", Assert.Throws<InvalidDataException>(() => PoseModels.Load(folder)).Message);

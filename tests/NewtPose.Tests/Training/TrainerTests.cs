@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using NewtPose.Data.Splits;
 using NewtPose.Training;
 using TorchSharp;
+using NewtPose.Tests.Data;
 
 namespace NewtPose.Tests.Training;
 
@@ -16,7 +17,8 @@ public sealed class TorchTrainingCollection
 [Collection(TorchTrainingCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "newtpose-trainer-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new();
+    private string root => temp.Path;
     private readonly ToyPoseData toy = new(count: 24);
 
     private static readonly TrainingOptions Toy = new()
@@ -26,10 +28,7 @@ public sealed class TrainerTests : IDisposable
         Device = "cpu", EarlyStoppingPatience = 0, Seed = 7, FlipTest = false,
     };
 
-    public void Dispose()
-    {
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     private DatasetSplit Split() => DatasetSplit.FromLists(toy.Paths(0, 16), toy.Paths(16, 4), toy.Paths(20, 4));
 
