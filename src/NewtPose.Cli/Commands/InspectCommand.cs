@@ -50,6 +50,14 @@ internal static class InspectCommand
         };
         var width = Math.Max(20, s.Keypoints.Max(k => k.Length) + 2);
         lines.AddRange(s.Keypoints.Select((k, i) => k.PadRight(width) + s.LabeledPerKeypoint[i]));
+        if (s.SuggestedViews is { } views)
+        {
+            lines.Add("");
+            lines.Add($"views               a multi-view rig: the keypoints' suffixes name {views.Count} views, each in its own band of the frame");
+            lines.AddRange(views.Select(v => $"  {v.Name,-17} region [{string.Join(", ", v.Region.Select(x => x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}] (x, y, width, height of the frame): {string.Join(", ", v.Keypoints)}"));
+            lines.Add("  to crop and predict each view on its own, train with these views (a --config file):");
+            lines.Add("  " + ViewSuggestion.ToOptionsJson(views));
+        }
         if (s.Warnings.Count > 0)
         {
             lines.Add("");

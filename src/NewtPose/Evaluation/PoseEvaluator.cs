@@ -166,7 +166,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         return photos;
     }
 
-    /// <summary>Each labelled animal predicted in the box of its labels (the labelled box, else the box around its labelled points).</summary>
+    /// <summary>Each labelled animal predicted in the box of its labels (the labelled box, else the box around its labelled points; per view for a model with views).</summary>
     private PhotoPrediction?[] PredictLabelCrops(PoseDataset dataset, LabeledImage image, bool readable, CancellationToken cancellationToken)
     {
         var predictions = new PhotoPrediction?[image.Instances.Count];
@@ -175,8 +175,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         {
             var animal = image.Instances[i];
             if (animal.LabeledCount == 0) continue;
-            var box = animal.Box ?? BoundingBox.AroundLabeled(animal.Keypoints)!.Value;
-            predictions[i] = engine.PredictInBox(dataset.FullPath(image), box, cancellationToken);
+            predictions[i] = engine.PredictAroundLabels(dataset.FullPath(image), animal, cancellationToken);
         }
         return predictions;
     }

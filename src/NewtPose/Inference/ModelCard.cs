@@ -108,6 +108,13 @@ public sealed record ModelCard
     /// <summary>Where <see cref="OksSigmas"/> came from: "dataset" or "default" (<see cref="DefaultOksSigma"/> for every keypoint).</summary>
     public string OksSigmaSource { get; init; } = "default";
 
+    /// <summary>
+    /// The views of a multi-view rig the model was trained on (<see cref="ViewRegion"/>): the engine searches each view's
+    /// region for that view's keypoints. Null (older files, and one view of the whole photo): the whole photo.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ViewRegion>? Views { get; init; }
+
     /// <summary>The keypoint names, in output order.</summary>
     public IReadOnlyList<string> Keypoints => Spec.Keypoints;
 
@@ -159,6 +166,7 @@ public sealed record ModelCard
                 throw new ArgumentException($"Skeleton edge [{string.Join(", ", e ?? [])}] must name two keypoint indices in 0..{k - 1}.");
         if (OksSigmas is null || OksSigmas.Count != k) throw new ArgumentException($"oks_sigmas has {OksSigmas?.Count ?? 0} values; the model has {k} keypoints.");
         if (OksSigmas.Any(s => !(s > 0) || !double.IsFinite(s))) throw new ArgumentException("Every OKS σ must be positive and finite.");
+        if (Views is { Count: > 0 } views) ViewRegions.Owners(views, Skeleton());
         return this;
     }
 

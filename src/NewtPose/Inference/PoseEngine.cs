@@ -13,13 +13,15 @@ namespace NewtPose.Inference;
 /// <item>read the upright size (EXIF orientation applied) and decode only as many pixels as the next crop needs (a
 /// 4000 px JPEG letterboxed whole into 128 px decodes at 1/8 size);</item>
 /// <item>find the animal without labels: pass 1 runs the network on the whole letterboxed photo; the points it places
-/// inside the photo with confidence (<see cref="LocatorSettings"/>) give a box;</item>
+/// inside the photo with confidence (<see cref="LocatorSettings"/>) give a box. A model with views
+/// (<see cref="ModelCard.Views"/>, a multi-view rig) does this per view: on the view's region, with the view's own keypoints;</item>
 /// <item>crop around that box with the model's <see cref="CropPolicy"/>, exactly as training cropped around the labels,
 /// and run the network again (<see cref="EngineOptions.RefinePasses"/> times, each around the last points), the last
 /// pass with the flip test when asked;</item>
 /// <item>decode on plain floats (<see cref="PoseDecoder"/>) and map the points back to the photo's pixels.</item>
 /// </list>
-/// One photo holds one animal (the mission's data: one newt per belly photo). Not thread-safe: one engine per thread.
+/// One photo holds one animal (the mission's data: one newt per belly photo; a rig's views each show it once). Not
+/// thread-safe: one engine per thread.
 /// </summary>
 public sealed class PoseEngine : IDisposable
 {
@@ -59,7 +61,11 @@ public sealed class PoseEngine : IDisposable
         _backend = backend;
         _decoder = new PoseDecoder(model);
         _sampler = new PoseSampler(model.Skeleton(), m.InputWidth, m.InputHeight, AugmentationOptions.None with { Crop = model.Crop });
+        _views = model.Views is { Count: > 0 } views ? views.Zip(ViewRegions.Members(views, model.Skeleton()), (v, k) => (v, k)).ToArray() : null;
     }
+
+    /// <summary>Each view of a multi-view model with the keypoints it owns; null for a model of the whole photo.</summary>
+    private readonly (ViewRegion View, int[] Members)[]? _views;
 
     public ModelCard Model { get; }
 
@@ -67,14 +73,32 @@ public sealed class PoseEngine : IDisposable
 
     /// <summary>The animal in the photo, found by the model (the honest path: nothing but the pixels is used).</summary>
     public PhotoPrediction Predict(string photoPath, CancellationToken cancellationToken = default) =>
-        Single(new Job(photoPath, null), cancellationToken);
+        Single(Jobs(photoPath, null), cancellationToken);
 
     /// <summary>
     /// The animal cropped around a given box (with the model's crop policy), one pass. ONLY for the figure named "label
     /// crops", where the box comes from the labels: it shows how good the points are once the animal is found.
     /// </summary>
-    public PhotoPrediction PredictInBox(string photoPath, BoundingBox box, CancellationToken cancellationToken = default) =>
-        Single(new Job(photoPath, box), cancellationToken);
+    public PhotoPrediction PredictInBox(string photoPath, BoundingBox box, CancellationToken cancellationToken = default)
+    {
+        if (_views is not null)
+            throw new InvalidOperationException("This model has views: crop each view around its own labels with PredictAroundLabels.");
+        return Single([new Job(photoPath, box)], cancellationToken);
+    }
+
+    /// <summary>
+    /// The animal cropped around its labels, one pass: around its labelled box (else its labelled points) for a model of
+    /// the whole photo, around each view's own labelled points for a model with views (a view without any: its region).
+    /// ONLY for the figure named "label crops", like <see cref="PredictInBox"/>.
+    /// </summary>
+    public PhotoPrediction PredictAroundLabels(string photoPath, PoseInstance animal, CancellationToken cancellationToken = default)
+    {
+        if (_views is null)
+            return PredictInBox(photoPath, animal.Box ?? BoundingBox.AroundLabeled(animal.Keypoints)
+                ?? throw new ArgumentException($"{photoPath}: the animal has no labelled point to crop around.", nameof(animal)), cancellationToken);
+        return Single(_views.Select(v => new Job(photoPath, BoundingBox.AroundLabeled(ViewRegions.Restrict(animal, v.Members).Keypoints), v.View, v.Members, given: true)).ToArray(),
+            cancellationToken);
+    }
 
     /// <summary>
     /// Predicts the photos in order, <see cref="EngineOptions.BatchSize"/> at a time, yielding each batch's results before
@@ -85,16 +109,16 @@ public sealed class PoseEngine : IDisposable
     public IEnumerable<PhotoResult> PredictMany(IEnumerable<string> photoPaths, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(photoPaths);
-        var chunk = new List<Job>(Options.BatchSize);
+        var chunk = new List<Job[]>(Options.BatchSize);
         foreach (var path in photoPaths)
         {
-            chunk.Add(new Job(path, null));
+            chunk.Add(Jobs(path, null));
             if (chunk.Count < Options.BatchSize) continue;
-            foreach (var result in Results(Run(chunk, cancellationToken))) yield return result;
-            chunk = new List<Job>(Options.BatchSize);
+            foreach (var result in Results(chunk, cancellationToken)) yield return result;
+            chunk = new List<Job[]>(Options.BatchSize);
         }
         if (chunk.Count > 0)
-            foreach (var result in Results(Run(chunk, cancellationToken))) yield return result;
+            foreach (var result in Results(chunk, cancellationToken)) yield return result;
     }
 
     /// <summary>The backend's name for reports: "torch" or "onnx".</summary>
@@ -102,33 +126,72 @@ public sealed class PoseEngine : IDisposable
 
     public void Dispose() => _backend.Dispose();
 
-    private static IEnumerable<PhotoResult> Results(IReadOnlyList<Job> jobs) =>
-        jobs.Select(j => new PhotoResult(j.Path, j.Prediction, j.Failure?.Message));
+    /// <summary>The jobs of one photo: the whole photo, or one per view (each searching its view's region).</summary>
+    private Job[] Jobs(string path, BoundingBox? box) =>
+        _views is null ? [new Job(path, box)] : _views.Select(v => new Job(path, null, v.View, v.Members)).ToArray();
 
-    private PhotoPrediction Single(Job job, CancellationToken cancellationToken)
+    /// <summary>Runs the photos' jobs together (one network call per pass for all of them) and gives each photo's result.</summary>
+    private IEnumerable<PhotoResult> Results(IReadOnlyList<Job[]> photos, CancellationToken cancellationToken)
     {
-        Run([job], cancellationToken);
-        if (job.Failure is not null) ExceptionDispatchInfo.Throw(job.Failure);
-        return job.Prediction!;
+        Run(photos.SelectMany(p => p).ToArray(), cancellationToken);
+        return photos.Select(p =>
+        {
+            var (prediction, failure) = Merge(p);
+            return new PhotoResult(p[0].Path, prediction, failure?.Message);
+        }).ToArray();
+    }
+
+    private PhotoPrediction Single(Job[] jobs, CancellationToken cancellationToken)
+    {
+        Run(jobs, cancellationToken);
+        var (prediction, failure) = Merge(jobs);
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        return prediction!;
+    }
+
+    /// <summary>
+    /// One photo's prediction from its jobs: the one job's, or each keypoint from the view that owns it, the box around
+    /// the views' boxes and the score the mean confidence of the merged points.
+    /// </summary>
+    private static (PhotoPrediction? Prediction, Exception? Failure) Merge(IReadOnlyList<Job> jobs)
+    {
+        if (jobs.FirstOrDefault(j => j.Failure is not null) is { } failed) return (null, failed.Failure);
+        if (jobs.Count == 1) return (jobs[0].Prediction, null);
+        if (jobs.Any(j => j.Prediction is null)) return (null, null);
+        var first = jobs[0].Prediction!;
+        var points = new PredictedKeypoint[first.Keypoints.Count];
+        PredictedKeypoint[]? direct = first.Flip is null ? null : new PredictedKeypoint[points.Length], mirrored = first.Flip is null ? null : new PredictedKeypoint[points.Length];
+        foreach (var job in jobs)
+            foreach (var k in job.Members!)
+            {
+                points[k] = job.Prediction!.Keypoints[k];
+                if (direct is not null && job.Prediction.Flip is { } flip) (direct[k], mirrored![k]) = (flip.Direct[k], flip.Mirrored[k]);
+            }
+        double minX = jobs.Min(j => j.Prediction!.Box.X), minY = jobs.Min(j => j.Prediction!.Box.Y);
+        double maxX = jobs.Max(j => j.Prediction!.Box.X + j.Prediction.Box.Width), maxY = jobs.Max(j => j.Prediction!.Box.Y + j.Prediction.Box.Height);
+        return (new PhotoPrediction(first.Path, first.Width, first.Height, points, new BoundingBox(minX, minY, maxX - minX, maxY - minY), points.Average(p => p.Confidence))
+        {
+            Flip = direct is null ? null : new FlipBranches(direct, mirrored!),
+        }, null);
     }
 
     /// <summary>All passes for a batch of photos; each job ends with a prediction or a failure.</summary>
     private IReadOnlyList<Job> Run(IReadOnlyList<Job> jobs, CancellationToken cancellationToken)
     {
         foreach (var job in jobs) job.Open(_sampler, Model.Crop);
-        var given = jobs.Where(j => j.GivenBox is not null).ToArray();
-        var found = jobs.Where(j => j.GivenBox is null).ToArray();
+        var given = jobs.Where(j => j.IsGiven).ToArray();
+        var found = jobs.Where(j => !j.IsGiven).ToArray();
         if (given.Length > 0) Pass(given, final: true, cancellationToken);
         if (found.Length > 0)
         {
             Pass(found, final: Options.RefinePasses == 0, cancellationToken);
             for (var pass = 1; pass <= Options.RefinePasses; pass++)
             {
-                foreach (var job in found) job.Box = Locate(job);
+                foreach (var job in found) job.Box = Locate(job) ?? job.View?.Rect(job.Width, job.Height);
                 Pass(found, final: pass == Options.RefinePasses, cancellationToken);
             }
         }
-        foreach (var job in jobs) job.Finish(Locate(job) ?? new BoundingBox(0, 0, job.Width, job.Height));
+        foreach (var job in jobs) job.Finish(Locate(job) ?? job.View?.Rect(job.Width, job.Height) ?? new BoundingBox(0, 0, job.Width, job.Height));
         return jobs;
     }
 
@@ -174,12 +237,15 @@ public sealed class PoseEngine : IDisposable
     /// <summary>
     /// The box around the points the last pass placed inside the photo with confidence (at least
     /// <see cref="LocatorSettings.MinPoints"/> of them, the most confident ones); null when none fell inside the photo.
-    /// Points in the letterbox border are never used, so an empty border cannot pull the crop.
+    /// Points in the letterbox border are never used, so an empty border cannot pull the crop. A view's job uses only
+    /// its own keypoints placed inside its region, so a view's crop cannot wander into another view.
     /// </summary>
     private BoundingBox? Locate(Job job)
     {
         if (job.Points is null) return null;
-        var inside = job.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y) && p.X >= 0 && p.Y >= 0 && p.X <= job.Width && p.Y <= job.Height)
+        var area = job.View?.Rect(job.Width, job.Height) ?? new BoundingBox(0, 0, job.Width, job.Height);
+        var own = job.Members is null ? job.Points : job.Members.Select(k => job.Points[k]);
+        var inside = own.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y) && p.X >= area.X && p.Y >= area.Y && p.X <= area.X + area.Width && p.Y <= area.Y + area.Height)
             .OrderByDescending(p => p.Confidence).ToArray();
         if (inside.Length == 0) return null;
         var sure = inside.Where(p => p.Confidence >= Model.Locator.MinConfidence).ToArray();
@@ -188,11 +254,18 @@ public sealed class PoseEngine : IDisposable
         return new BoundingBox(minX, minY, maxX - minX, maxY - minY);
     }
 
-    /// <summary>One photo on its way through the passes; holds its decoded pixels only while its batch runs.</summary>
-    private sealed class Job(string path, BoundingBox? givenBox)
+    /// <summary>
+    /// One photo (or one view of it: <paramref name="view"/> and the keypoints it owns) on its way through the passes;
+    /// holds its decoded pixels only while its batch runs. A view's job starts from its region instead of the whole photo.
+    /// </summary>
+    private sealed class Job(string path, BoundingBox? givenBox, ViewRegion? view = null, int[]? members = null, bool given = false)
     {
         public string Path { get; } = path;
+        /// <summary>Whether the box is given (a label crop: one pass) rather than found.</summary>
+        public bool IsGiven { get; } = given || givenBox is not null;
         public BoundingBox? GivenBox { get; } = givenBox;
+        public ViewRegion? View { get; } = view;
+        public int[]? Members { get; } = members;
         public int Width { get; private set; }
         public int Height { get; private set; }
         /// <summary>What the next pass crops around; null = the whole photo.</summary>
@@ -209,6 +282,7 @@ public sealed class PoseEngine : IDisposable
             try
             {
                 (Width, Height) = ImageLoader.ReadSize(Path);
+                if (View is not null && Box is null) Box = View.Rect(Width, Height);
                 _image = ImageLoader.LoadScaled(Path, sampler.Fit(crop.CropFor((Width, Height), Box)), requireComplete: true);
             }
             catch (Exception e) when (IsUnreadable(e))

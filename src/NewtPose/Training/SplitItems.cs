@@ -9,8 +9,18 @@ public sealed record TrainingItem(LabeledImage Image, PoseInstance Instance);
 /// <summary>The labelled animals of each side of a <see cref="DatasetSplit"/>, checked against the dataset.</summary>
 internal sealed record SplitItems(IReadOnlyList<TrainingItem> Train, IReadOnlyList<TrainingItem> Validation, IReadOnlyList<TrainingItem> Test)
 {
-    public static SplitItems From(PoseDataset dataset, DatasetSplit split) => new(
-        Items(dataset, split.Train, "train"), Items(dataset, split.Val, "validation"), Items(dataset, split.Test, "test"));
+    /// <summary>
+    /// The split's labelled animals; with <paramref name="views"/>, one item per animal and view that has a labelled point
+    /// there, restricted to the view's keypoints (<see cref="ViewRegions.Restrict"/>), so each view is cropped, trained and
+    /// scored on its own.
+    /// </summary>
+    public static SplitItems From(PoseDataset dataset, DatasetSplit split, IReadOnlyList<ViewRegion>? views = null)
+    {
+        var members = views is { Count: > 0 } ? ViewRegions.Members(views, dataset.Skeleton).Select(m => m.ToHashSet()).ToArray() : null;
+        IReadOnlyList<TrainingItem> PerView(IReadOnlyList<TrainingItem> items) => members is null ? items
+            : items.SelectMany(item => members.Select(m => item with { Instance = ViewRegions.Restrict(item.Instance, m) })).Where(i => i.Instance.LabeledCount > 0).ToArray();
+        return new(PerView(Items(dataset, split.Train, "train")), PerView(Items(dataset, split.Val, "validation")), PerView(Items(dataset, split.Test, "test")));
+    }
 
     /// <summary>The labelled animals of the listed images; throws when a path is not in the dataset or an image is listed twice.</summary>
     private static IReadOnlyList<TrainingItem> Items(PoseDataset dataset, IReadOnlyList<string> paths, string role)

@@ -59,6 +59,7 @@ public sealed class Trainer
         SplitItems.CheckDisjoint(split);
         // A catalog backbone's spec checks what the options cannot alone (input sides in multiples of 32, the head's name).
         _ = SpecFor(options, dataset.Skeleton);
+        if (options.Views is { Count: > 0 } views) ViewRegions.Owners(views, dataset.Skeleton);
         if (options.FlipTest && !options.TrainsWithHorizontalFlips)
             throw new ArgumentException("flip_test is on but the augmentation never flips photos horizontally (horizontal_flip_probability 0): " +
                                         "a model that never saw a mirror cannot be scored with the flip test. Set flip_test to false, or train with flips.");
@@ -109,7 +110,7 @@ public sealed class Trainer
 
     private TrainingResult Run(RunFolder run, bool resume, IProgress<TrainingEvent>? progress, CancellationToken cancellationToken)
     {
-        var data = SplitItems.From(dataset, split);
+        var data = SplitItems.From(dataset, split, options.Views);
         if (data.Train.Count == 0) throw new ArgumentException("The train split holds no labelled animal; there is nothing to learn from.");
         if (resume) CheckResumable(run);
 
@@ -143,7 +144,7 @@ public sealed class Trainer
     /// a caller's own sampler leaves the crop policy at its default and the flips "not recorded") and the skeleton.
     /// </summary>
     private ModelCard CardFor(PoseModelSpec spec) =>
-        ModelCard.Describe(spec, dataset.Skeleton, (sampler as PoseSampler)?.Options);
+        ModelCard.Describe(spec, dataset.Skeleton, (sampler as PoseSampler)?.Options) with { Views = options.Views is { Count: > 0 } v ? v : null };
 
     /// <summary>Loads an earlier run's best weights (its model.json + model.weights) into the new network (<see cref="TrainingOptions.InitFrom"/>), refusing a model of another shape.</summary>
     private static void StartFrom(PoseNetwork network, string folder)
@@ -182,7 +183,8 @@ public sealed class Trainer
         if (!File.Exists(run.OptionsFile)) throw new InvalidOperationException($"{run.Path} holds no training run to resume (no options.json).");
         var saved = TrainingOptions.Load(run.OptionsFile);
         // keep_checkpoints only decides what is left when the run ends: a resume may change it.
-        if (saved with { KeepCheckpoints = options.KeepCheckpoints } != options)
+        // Compared as options.json (the lists inside, e.g. views, have no value equality).
+        if ((saved with { KeepCheckpoints = options.KeepCheckpoints }).ToJson() != options.ToJson())
             throw new InvalidOperationException($"{run.OptionsFile} differs from the options given; a resumed run must use the options it started with (load them with TrainingOptions.Load).");
         if (DatasetSplit.Load(run.SplitFile).ToJson() != split.ToJson())
             throw new InvalidOperationException($"{run.SplitFile} differs from the split given; a resumed run must use the split it started with.");

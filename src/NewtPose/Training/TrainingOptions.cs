@@ -80,6 +80,13 @@ public sealed record TrainingOptions
     /// labels'. Null: start from the backbone's own (e.g. ImageNet) weights.
     /// </summary>
     public string? InitFrom { get; init; }
+    /// <summary>
+    /// The views of a multi-view rig (<see cref="ViewRegion"/>: e.g. the top and bottom views of a mirror rig), each
+    /// cropped, trained and predicted on its own keypoints; null or empty for one view of the whole photo. Written to
+    /// options.json only when set.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ViewRegion>? Views { get; init; }
     /// <summary>Write checkpoints/last.ckpt after every epoch (needed to resume after a kill); otherwise only at the end.</summary>
     public bool CheckpointEveryEpoch { get; init; } = true;
     /// <summary>
@@ -115,6 +122,9 @@ public sealed record TrainingOptions
         Check(Device is not null && (Device == "auto" || Device == "cpu" || Device.StartsWith("cuda", StringComparison.Ordinal)), $"device '{Device}' must be auto, cpu or cuda[:N]");
         Check(EarlyStoppingPatience >= 0, $"early_stopping_patience {EarlyStoppingPatience} must not be negative");
         Check(Workers >= 0 && Workers <= 64, $"workers {Workers} must be in [0, 64]");
+        foreach (var view in Views ?? [])
+            try { (view ?? throw new ArgumentException("a view is null")).Validate(); }
+            catch (ArgumentException e) { problems.Add("views: " + e.Message.TrimEnd('.')); }
         if (Augmentation is null) problems.Add("augmentation is missing");
         else
             try { Augmentation.Validate(); }

@@ -25,8 +25,10 @@ public sealed record DatasetSummary
     /// <summary>Labelled count per keypoint, in skeleton order.</summary>
     [JsonPropertyName("labeled_per_keypoint")] public required IReadOnlyList<int> LabeledPerKeypoint { get; init; }
     [JsonPropertyName("warnings")] public required IReadOnlyList<string> Warnings { get; init; }
+    /// <summary>A multi-view rig recognised in the labels (<see cref="ViewSuggestion"/>): the "views" to train with; null when none is.</summary>
+    [JsonPropertyName("suggested_views")] public IReadOnlyList<ViewRegion>? SuggestedViews { get; init; }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 }
@@ -79,6 +81,7 @@ public static class DatasetInspector
             SwapPairs = s.SwapPairs.Select(p => new[] { s.Keypoints[p.Left], s.Keypoints[p.Right] }).ToArray(),
             LabeledPerKeypoint = perKeypoint,
             Warnings = dataset.Warnings,
+            SuggestedViews = ViewSuggestion.Suggest(dataset),
         };
     }
 }

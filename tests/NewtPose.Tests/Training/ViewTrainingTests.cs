@@ -1,0 +1,89 @@
+using NewtPose.Data;
+using NewtPose.Data.Splits;
+using NewtPose.Tests.Data;
+using NewtPose.Training;
+
+namespace NewtPose.Tests.Training;
+
+/// <summary>Training with views: every animal becomes one item per view that labels it, restricted to that view's keypoints.</summary>
+public sealed class ViewTrainingTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+    private readonly ToyPoseData toy = new(count: 12);
+
+    public void Dispose() => temp.Dispose();
+
+    private static readonly ViewRegion[] RedAndBlue = [new("red view", ["red"], [0, 0, 1, 1]), new("blue view", ["blue"], [0, 0, 1, 1])];
+
+    private static readonly TrainingOptions Toy = new()
+    {
+        Backbone = "test-only-tiny", Head = "test-only-heatmap", InputWidth = 32, InputHeight = 32, BatchSize = 4, Epochs = 2,
+        LearningRate = 1e-2, BackboneLearningRateFactor = 1, WarmupEpochs = 0.5, WeightDecay = 0, Threads = 1, Workers = 0,
+        Device = "cpu", EarlyStoppingPatience = 0, Seed = 7, FlipTest = false, Views = RedAndBlue,
+    };
+
+    [Fact]
+    public void Each_view_that_labels_an_animal_is_one_item_with_only_its_own_keypoints()
+    {
+        var images = toy.Dataset.Images.ToList();
+        // The first photo's blue point is not labelled: its blue view has nothing to learn.
+        images[0] = images[0] with { Instances = [new PoseInstance([images[0].Instances[0].Keypoints[0], Keypoint.Missing])] };
+        var dataset = toy.Dataset with { Images = images };
+        var split = DatasetSplit.FromLists(toy.Paths(0, 8), toy.Paths(8, 2), toy.Paths(10, 2));
+
+        var plain = SplitItems.From(dataset, split);
+        var views = SplitItems.From(dataset, split, RedAndBlue);
+
+        Assert.Equal(8, plain.Train.Count);
+        Assert.Equal(15, views.Train.Count);
+        Assert.Equal(4, views.Validation.Count);
+        Assert.Equal(4, views.Test.Count);
+        Assert.All(views.Train, i => Assert.Equal(1, i.Instance.LabeledCount));
+        Assert.Equal(8, views.Train.Count(i => i.Instance.Keypoints[0].IsLabeled));
+        Assert.Equal(7, views.Train.Count(i => i.Instance.Keypoints[1].IsLabeled));
+        Assert.All(views.Train, i => Assert.Null(i.Instance.Box));
+        // The labelled point keeps its position and visibility.
+        Assert.Equal(images[1].Instances[0].Keypoints[1], views.Train.First(i => i.Image.Path == images[1].Path && i.Instance.Keypoints[1].IsLabeled).Instance.Keypoints[1]);
+    }
+
+    [Fact]
+    public void A_run_with_views_records_them_trains_every_view_and_resumes_with_them()
+    {
+        var split = DatasetSplit.FromLists(toy.Paths(0, 8), toy.Paths(8, 2), toy.Paths(10, 2));
+        var folder = Path.Combine(temp.Path, "run");
+        var trainer = new Trainer(Toy, toy.Dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), toy.Sampler(32));
+        trainer.Train(folder);
+
+        Assert.Contains("start: 16 train, 4 validation, 4 test animals", File.ReadAllText(Path.Combine(folder, "train.log")));
+        var saved = TrainingOptions.Load(Path.Combine(folder, "options.json"));
+        Assert.Equal(["red view", "blue view"], saved.Views!.Select(v => v.Name));
+        Assert.Equal(Toy.ToJson(), saved.ToJson());
+        // model.json (the card) carries them for the engine; a test-only backbone's card is read as JSON, not loaded.
+        var card = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "model.json"))).RootElement.GetProperty("views");
+        Assert.Equal(["red", "blue"], card.EnumerateArray().SelectMany(v => v.GetProperty("keypoints").EnumerateArray().Select(k => k.GetString())));
+        // A finished run refuses a resume for being finished, not for options that "differ" (the views compare by value).
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            new Trainer(saved, toy.Dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), toy.Sampler(32)).Resume(folder));
+        Assert.Contains("finished run", e.Message);
+    }
+
+    [Fact]
+    public void Views_that_do_not_fit_the_skeleton_are_refused_before_anything_is_written()
+    {
+        var split = DatasetSplit.FromLists(toy.Paths(0, 8), [], []);
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(Toy with { Views = [RedAndBlue[0]] }, toy.Dataset, split,
+            spec => new TestOnlyTinyPoseNetwork(spec), toy.Sampler(32)));
+        Assert.Contains("blue are in no view", e.Message);
+        var bad = Assert.Throws<ArgumentException>(() => (Toy with { Views = [new ViewRegion("x", ["red", "blue"], [0, 0, 2, 1])] }).Validate());
+        Assert.Contains("views: View 'x'", bad.Message);
+    }
+
+    [Fact]
+    public void Views_in_an_options_file_are_read_and_an_options_file_without_them_writes_none()
+    {
+        var file = temp.File("views.json", """{ "views": [ { "name": "red view", "keypoints": ["red"], "region": [0, 0, 1, 0.5] }, { "name": "blue view", "keypoints": ["blue"], "region": [0, 0.5, 1, 0.5] } ] }""");
+        var options = TrainingOptions.Load(file);
+        Assert.Equal([0, 0.5, 1, 0.5], options.Views![1].Region);
+        Assert.DoesNotContain("views", new TrainingOptions().ToJson());
+    }
+}
