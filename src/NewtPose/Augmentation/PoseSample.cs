@@ -42,4 +42,10 @@ public interface IPoseSampler
     /// <param name="random">Seeded source of randomness owned by the caller (one per worker, for determinism).</param>
     /// <param name="augment">False for validation/inference: deterministic crop and letterbox only.</param>
     PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment);
+
+    /// <summary>
+    /// The same, where the animal is seen in <paramref name="area"/> of the photo only (one view of a multi-view rig): a
+    /// sampler that draws whole-photo samples draws that area instead. By default the area is not used.
+    /// </summary>
+    PoseSample Sample(LabeledImage image, PoseInstance instance, BoundingBox? area, Random random, bool augment) => Sample(image, instance, random, augment);
 }

@@ -58,7 +58,14 @@ public sealed class PoseSampler : IPoseSampler
     /// The <see cref="IPoseSampler"/> contract: a sample of one instance of a dataset image, decoded through <see cref="Cache"/> at the lowest resolution that
     /// still gives the sample full detail at the largest zoom. Needs the dataset constructor.
     /// </summary>
-    public PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment)
+    public PoseSample Sample(LabeledImage image, PoseInstance instance, Random random, bool augment) => Sample(image, instance, null, random, augment);
+
+    /// <summary>
+    /// The same for an animal seen in <paramref name="area"/> of the photo (one view of a multi-view rig): a whole-photo
+    /// sample (<see cref="AugmentationOptions.WholePhotoProbability"/>) shows that area, framed as the engine frames a
+    /// view's first pass (the crop policy around the area).
+    /// </summary>
+    public PoseSample Sample(LabeledImage image, PoseInstance instance, BoundingBox? area, Random random, bool augment)
     {
         var dataset = _dataset ?? throw new InvalidOperationException("This sampler was built without a dataset; construct it with the PoseDataset to sample LabeledImages.");
         CheckCount(instance);
@@ -70,7 +77,7 @@ public sealed class PoseSampler : IPoseSampler
         // animal's crop), so the decoded pixels never depend on what was sampled before.
         var zoomIn = Options.ScaleProbability > 0 ? Math.Max(1.0, Options.MaxScale) : 1.0;
         var needed = Fit(crop) * zoomIn;
-        if (WholePhoto(random, augment)) crop = Options.Crop.CropFor(photo, null);
+        if (WholePhoto(random, augment)) crop = Options.Crop.CropFor(photo, area);
         return Build(Cache.Get(path, needed), instance.Keypoints, crop, random, augment);
     }
 

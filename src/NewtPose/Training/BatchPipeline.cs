@@ -94,7 +94,7 @@ internal static class BatchPipeline
         for (var i = 0; i < indices.Length; i++)
         {
             var item = items[indices[i]];
-            var sample = settings.Sampler.Sample(item.Image, item.Instance, random, settings.Augment);
+            var sample = settings.Sampler.Sample(item.Image, item.Instance, item.Area, random, settings.Augment);
             if (sample.Keypoints.Length != k)
                 throw new InvalidOperationException($"{item.Image.Path}: the sampler returned {sample.Keypoints.Length} keypoints; the skeleton has {k}.");
             for (var j = 0; j < k; j++)

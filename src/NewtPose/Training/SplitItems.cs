@@ -4,7 +4,11 @@ using NewtPose.Data.Splits;
 namespace NewtPose.Training;
 
 /// <summary>One labelled animal of a dataset image.</summary>
-public sealed record TrainingItem(LabeledImage Image, PoseInstance Instance);
+public sealed record TrainingItem(LabeledImage Image, PoseInstance Instance)
+{
+    /// <summary>Where in the photo the animal is seen (a view's region in a multi-view rig), in pixels; null: the whole photo.</summary>
+    public BoundingBox? Area { get; init; }
+}
 
 /// <summary>The labelled animals of each side of a <see cref="DatasetSplit"/>, checked against the dataset.</summary>
 internal sealed record SplitItems(IReadOnlyList<TrainingItem> Train, IReadOnlyList<TrainingItem> Validation, IReadOnlyList<TrainingItem> Test)
@@ -18,7 +22,11 @@ internal sealed record SplitItems(IReadOnlyList<TrainingItem> Train, IReadOnlyLi
     {
         var members = views is { Count: > 0 } ? ViewRegions.Members(views, dataset.Skeleton).Select(m => m.ToHashSet()).ToArray() : null;
         IReadOnlyList<TrainingItem> PerView(IReadOnlyList<TrainingItem> items) => members is null ? items
-            : items.SelectMany(item => members.Select(m => item with { Instance = ViewRegions.Restrict(item.Instance, m) })).Where(i => i.Instance.LabeledCount > 0).ToArray();
+            : items.SelectMany(item => members.Select((m, v) => item with
+            {
+                Instance = ViewRegions.Restrict(item.Instance, m),
+                Area = item.Image.Width > 0 && item.Image.Height > 0 ? views![v].Rect(item.Image.Width, item.Image.Height) : null,
+            })).Where(i => i.Instance.LabeledCount > 0).ToArray();
         return new(PerView(Items(dataset, split.Train, "train")), PerView(Items(dataset, split.Val, "validation")), PerView(Items(dataset, split.Test, "test")));
     }
 

@@ -1,3 +1,4 @@
+using NewtPose.Augmentation;
 using NewtPose.Data;
 using NewtPose.Data.Splits;
 using NewtPose.Tests.Data;
@@ -85,5 +86,29 @@ public sealed class ViewTrainingTests : IDisposable
         var options = TrainingOptions.Load(file);
         Assert.Equal([0, 0.5, 1, 0.5], options.Views![1].Region);
         Assert.DoesNotContain("views", new TrainingOptions().ToJson());
+    }
+
+    [Fact]
+    public void A_whole_photo_sample_of_a_view_shows_its_region_framed_as_the_engine_frames_it()
+    {
+        temp.Png("frame.png", 400, 800);
+        var animal = new PoseInstance([new Keypoint(200, 150, Visibility.Visible), new Keypoint(200, 600, Visibility.Visible)]);
+        var dataset = new PoseDataset(new Skeleton(["red", "blue"]), [new LabeledImage("frame.png", 400, 800, [animal])], temp.Path);
+        var sampler = new PoseSampler(dataset, 64, 64, AugmentationOptions.None with { WholePhotoProbability = 1 });
+        var top = new ViewRegion("top", ["red"], [0, 0, 1, 0.5]).Rect(400, 800);
+
+        var whole = sampler.Sample(dataset.Images[0], animal, null, new Random(1), augment: true);
+        var view = sampler.Sample(dataset.Images[0], animal, top, new Random(1), augment: true);
+
+        // The sample's corners in the frame: the whole 800 px tall frame, or the top region with the crop margin around it.
+        Assert.Equal(800, whole.ToSource.Apply(64, 64).Y - whole.ToSource.Apply(0, 0).Y, 3);
+        var crop = sampler.Options.Crop.CropFor((400, 800), top);
+        Assert.Equal(crop.Y, view.ToSource.Apply(0, 0).Y, 3);
+        Assert.Equal(crop.Y + crop.Height, view.ToSource.Apply(64, 64).Y, 3);
+        Assert.True(crop.Height < 800);
+        // SplitItems gives each view's item its region in the photo's pixels.
+        var items = SplitItems.From(dataset, DatasetSplit.FromLists(["frame.png"], [], []),
+            [new ViewRegion("top", ["red"], [0, 0, 1, 0.5]), new ViewRegion("bottom", ["blue"], [0, 0.5, 1, 0.5])]);
+        Assert.Equal([top, new BoundingBox(0, 400, 400, 400)], items.Train.Select(i => i.Area!.Value));
     }
 }
