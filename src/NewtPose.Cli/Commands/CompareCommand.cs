@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using NewtPose.Augmentation;
-using NewtPose.Cli.Progress;
 using NewtPose.Comparison;
 using NewtPose.Models;
 using NewtPose.Training;
@@ -12,7 +11,7 @@ namespace NewtPose.Cli.Commands;
 /// <summary>
 /// `newtpose compare --data PATH --backbones A,B [--heads H,…] (--epochs N | --budget-minutes M) [--train-sizes 10,25,50]
 /// [--seeds 1,2,3] [--config FILE] [--input-size PX] [--augment PRESET] [--threads N] [--split-seed S] --out DIR`:
-/// every backbone × head × train size × seed trained and scored the same way (<see cref="Comparison.Comparison.Run"/>),
+/// every backbone × head × train size × seed trained and scored the same way (<see cref="PoseComparison.Run"/>),
 /// the table printed, results.md/csv/json and report.html written into --out. Run again with the same arguments to
 /// resume: finished entries are skipped. docs/comparison.md.
 /// </summary>
@@ -51,11 +50,18 @@ internal static class CompareCommand
         foreach (var o in new Option[] { data, output, backbones, heads, epochs, minutes, sizes, seeds, splitSeed, config, inputSize, augment, threads }) command.Options.Add(o);
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(epochs) is null) == (r.GetValue(minutes) is null)) r.AddError("give either --epochs N or --budget-minutes M (one budget for every entry).");
-            foreach (var b in r.GetValue(backbones) ?? [])
-                if (!PoseModels.Names.Any(n => n.Name == b)) r.AddError($"--backbones: unknown backbone '{b}'; known: {string.Join(", ", PoseModels.Names.Select(n => n.Name))}.");
-            foreach (var h in r.GetValue(heads) ?? [])
-                if (!PoseModels.Heads.Contains(h)) r.AddError($"--heads: unknown head '{h}'; known: {string.Join(", ", PoseModels.Heads)}.");
+            try
+            {
+                if ((r.GetValue(epochs) is null) == (r.GetValue(minutes) is null)) r.AddError("give either --epochs N or --budget-minutes M (one budget for every entry).");
+                foreach (var b in r.GetValue(backbones) ?? [])
+                    if (!PoseModels.Names.Any(n => n.Name == b)) r.AddError($"--backbones: unknown backbone '{b}'; known: {string.Join(", ", PoseModels.Names.Select(n => n.Name))}.");
+                foreach (var h in r.GetValue(heads) ?? [])
+                    if (!PoseModels.Heads.Contains(h)) r.AddError($"--heads: unknown head '{h}'; known: {string.Join(", ", PoseModels.Heads)}.");
+            }
+            catch (InvalidOperationException)
+            {
+                // A value that did not parse: its own error (naming the option) is already reported.
+            }
         });
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandRunner.Run(parse, (stdout, stderr) =>
         {
@@ -77,13 +83,13 @@ internal static class CompareCommand
             }.Validate();
             var outFolder = Path.GetFullPath(parse.GetValue(output)!);
             stdout.WriteLine($"{plan.Entries().Count} entries: {plan.Variants.Count} variant(s) × {plan.TrainSizes?.Count ?? 1} train size(s) × {plan.Seeds.Count} seed(s), " +
-                             $"{plan.Budget}; each entry: {TrainCommand.PlanLine(baseOptions with { Epochs = plan.Budget.Epochs ?? baseOptions.Epochs }, outFolder)}" +
+                             $"{plan.Budget}; each entry: {TrainCommand.PlanLine(Described(plan, baseOptions), outFolder)}" +
                              (plan.Budget.Minutes is null ? "" : " (epochs chosen from the budget)"));
-            var progress = new ConsoleComparisonProgress(stderr);
+            var progress = new ComparisonLog(stderr);
             ComparisonResults results;
             try
             {
-                results = Comparison.Comparison.Run(plan, outFolder, progress, cancellationToken);
+                results = PoseComparison.Run(plan, outFolder, progress, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -97,6 +103,17 @@ internal static class CompareCommand
             return ExitCodes.Ok;
         })));
         return command;
+    }
+
+    /// <summary>The base options as the plan line shows them: the variants' backbones and heads, the budget's epochs.</summary>
+    private static TrainingOptions Described(ComparisonPlan plan, TrainingOptions o)
+    {
+        var resolved = plan.Variants.Select(v => v.Apply(o)).ToArray();
+        return o with
+        {
+            Backbone = string.Join("|", resolved.Select(r => r.Backbone).Distinct()), Head = string.Join("|", resolved.Select(r => r.Head).Distinct()),
+            Epochs = plan.Budget.Epochs ?? o.Epochs,
+        };
     }
 
     /// <summary>A list option's value, null when it was not given (System.CommandLine hands an absent list option over as empty).</summary>

@@ -8,7 +8,7 @@ namespace NewtPose.Comparison;
 
 /// <summary>
 /// How long each entry trains: a fixed number of epochs, or a wall budget in minutes turned into a whole cosine schedule
-/// per variant and train size (<see cref="Comparison"/> measures the speed on a one-epoch probe first).
+/// per variant and train size (<see cref="PoseComparison"/> measures the speed on a one-epoch probe first).
 /// </summary>
 public sealed record ComparisonBudget
 {
@@ -35,7 +35,7 @@ public sealed record ComparisonPlan
     /// <summary>The options every variant starts from (default: <see cref="PoseTraining.Recommended"/>); epochs and seed are set per entry.</summary>
     public TrainingOptions BaseOptions { get; init; } = PoseTraining.Recommended;
     public required IReadOnlyList<ComparisonVariant> Variants { get; init; }
-    /// <summary>Labelled training photos per entry (nested subsets of the train split, <see cref="Comparison.Subset"/>); null: the whole train split only.</summary>
+    /// <summary>Labelled training photos per entry (nested subsets of the train split, <see cref="PoseComparison.Subset"/>); null: the whole train split only.</summary>
     public IReadOnlyList<int>? TrainSizes { get; init; }
     /// <summary>One entry per seed (weights, batch order and which photos a train size takes); the spread over seeds is reported.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [1];

@@ -16,7 +16,7 @@ namespace NewtPose.Comparison;
 /// <code>
 /// var plan = new ComparisonPlan { Data = "data-samples/newts/annotations.json", Variants = ComparisonPlan.Grid(["resnet18-imagenet", "resnet18"], ["heatmap"]),
 ///                                 TrainSizes = [10, 25, 50], Seeds = [1, 2, 3], Budget = ComparisonBudget.OfMinutes(3) };
-/// var results = Comparison.Run(plan, "runs/compare-01");
+/// var results = PoseComparison.Run(plan, "runs/compare-01");
 /// </code>
 /// One split (<see cref="PoseTraining.DefaultSplit"/> with the plan's split seed) for every entry: the same validation and
 /// test photos. A train size n takes the first n photos of the train split shuffled by the entry's seed
@@ -25,7 +25,7 @@ namespace NewtPose.Comparison;
 /// probes/ (speed probes of a minutes budget), results.json, results.csv, results.md, report.html. Run again with the same
 /// plan, finished entries are read back and skipped; a run folder left by a stopped entry is cleared and trained again.
 /// </summary>
-public static class Comparison
+public static class PoseComparison
 {
     /// <summary>Runs the plan into <paramref name="outFolder"/> and returns every entry with the spreads over seeds.</summary>
     public static ComparisonResults Run(ComparisonPlan plan, string outFolder, IProgress<ComparisonProgress>? progress = null, CancellationToken cancellationToken = default)
