@@ -83,7 +83,7 @@ expected = {
                                  "Error per keypoint (test, found by the model", "Error CDF (test, found by the model)"],
     "07-compare-backbones.ipynb": ["newtpose-table", "<th>inference photos/s</th>", "<td>resnet18-imagenet</td>", "<td>scratch</td>",
                                    "Accuracy against labelled photos", "Accuracy against training time",
-                                   "Error per keypoint (test, found by the model, mean ± sd over seeds"],
+                                   "Error per keypoint (test, found by the model, mean"],
 }
 failed = False
 for name, markers in expected.items():
