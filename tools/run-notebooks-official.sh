@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Executes every notebook under notebooks/ in the official .NET Interactive Jupyter kernel (the dotnet-interactive
 # tool, as VS Code Polyglot Notebooks and Jupyter users run it), through `jupyter nbconvert --execute`, and fails on
-# any cell error, when a notebook's charts (00-06) are missing from its outputs, or when a chart would need the network
+# any cell error, when a notebook's charts (00-07) are missing from its outputs, or when a chart would need the network
 # (plotly.js must come inline, once per notebook).
 # Installs what it needs when missing: Debian's nbconvert/nbclient/ipykernel (apt, needs root) and the
 # Microsoft.dotnet-interactive global tool registered as a Jupyter kernel. Quick mode is on unless NEWTPOSE_QUICK is set.
@@ -67,7 +67,7 @@ PY
     status=1
   fi
 fi
-# Notebooks 01-03, 05 and 06: each chart and table they show, looked up in the executed notebook's text/html outputs.
+# Notebooks 01-03 and 05-07: each chart and table they show, looked up in the executed notebook's text/html outputs.
 if ! python3 - "$out" <<'PY'
 import json, os, sys
 expected = {
@@ -81,6 +81,9 @@ expected = {
     "06-active-learning.ipynb": ["newtpose-table", "Round 0 on the test photos", "The photos most worth labelling next", "<th>flip disagreement</th>",
                                  "Predicted without labels", "Test photos, found by the model", "<td>round 1 (+ suggested photos)</td>",
                                  "Error per keypoint (test, found by the model", "Error CDF (test, found by the model)"],
+    "07-compare-backbones.ipynb": ["newtpose-table", "<th>inference photos/s</th>", "<td>resnet18-imagenet</td>", "<td>scratch</td>",
+                                   "Accuracy against labelled photos", "Accuracy against training time",
+                                   "Error per keypoint (test, found by the model, mean"],
 }
 failed = False
 for name, markers in expected.items():

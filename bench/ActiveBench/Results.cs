@@ -6,19 +6,6 @@ using NewtPose.Charts;
 using NewtPose.Evaluation;
 using NewtPose.IO;
 
-/// <summary>Mean and sample standard deviation of one figure over the seeds of a round and arm.</summary>
-internal sealed record Spread(double Mean, double? Sd, int Seeds)
-{
-    public static Spread? Of(IEnumerable<double?> values)
-    {
-        var v = values.OfType<double>().ToArray();
-        if (v.Length == 0) return null;
-        var mean = v.Average();
-        double? sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : null;
-        return new Spread(mean, sd, v.Length);
-    }
-}
-
 /// <summary>The experiment's tables and files: the markdown table, results.csv (one row per entry), results.json (the
 /// spreads) and chart.html (offline plotly.js, the library's figures).</summary>
 internal static class Results
@@ -101,15 +88,9 @@ internal static class Results
         return Chart.Lines($"Test {f.Header} (found crops) per round", series, new Axes("labelled photos", f.Kind == MetricKind.Percent ? f.Header + " (%)" : f.Header));
     }).ToArray();
 
-    private static double Scale(double v, MetricColumn f) => f.Kind == MetricKind.Percent ? 100 * v : v;
+    private static double Scale(double v, MetricColumn f) => Spread.Scale(v, f.Kind);
 
-    private static string Format(Spread? s, MetricColumn f, bool signed = false)
-    {
-        if (s is null) return "n/a";
-        var (digits, unit) = f.Kind switch { MetricKind.Pixels => ("F2", ""), MetricKind.Percent => ("F1", " %"), _ => ("F3", "") };
-        string N(double v) => (signed && v >= 0 ? "+" : "") + Scale(v, f).ToString(digits, CultureInfo.InvariantCulture);
-        return N(s.Mean) + (s.Sd is { } sd ? " ± " + Scale(sd, f).ToString(digits, CultureInfo.InvariantCulture) : "") + unit;
-    }
+    private static string Format(Spread? s, MetricColumn f, bool signed = false) => Spread.Format(s, f.Kind, signed);
 
     private static string Text(double v) => v.ToString(CultureInfo.InvariantCulture);
 }

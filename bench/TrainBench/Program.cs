@@ -2,7 +2,7 @@
 //   dotnet run -c Release --project bench/TrainBench -- transfer [--data data-samples/newts/annotations.json] [--epochs 25] [--wall-minutes 12] [--size 192] [--seed 1]
 //   dotnet run -c Release --project bench/TrainBench -- real --data /path/to/dlc-folder [--epochs 90] [--wall-minutes 25] [--size 256] [--seed 1]
 //   dotnet run -c Release --project bench/TrainBench -- evaluate --data /path/to/dlc-folder --run RUN_FOLDER
-//   dotnet run -c Release --project bench/TrainBench -- backbones [--backbones resnet18,mobilenetv2,...] [--epochs 5] [--wall-minutes 4]
+// Comparing backbones (and heads, train sizes, seeds) is a product command now: `newtpose compare` (docs/comparison.md).
 // Every run uses the same fine-tuning config (heatmap head, batch 8, AdamW head LR 1e-3, trunk LR ×0.1, backbone BN frozen,
 // cosine schedule; default augmentation and the flip test for the newts, the rig preset (light without flips) for a fixed-camera DLC rig); early stopping
 // is off so each run gets the whole epoch budget. `--flip-test on|off` overrides the flip test; `evaluate` prints both.
@@ -76,18 +76,6 @@ switch (bench.Mode)
         Console.WriteLine(Tables.Curve(run));
         break;
     }
-    case "backbones":
-    {
-        var split = DatasetSplitter.Split(dataset, new SplitOptions(bench.Seed, ValFraction: bench.ValFraction, TestFraction: 0, GroupBy: groupBy));
-        PrintConfig(options, split, budget);
-        var runs = bench.Backbones
-            .Select(name => BenchRun.Train(name, dataset, split, options with { Backbone = name },
-                pretrained: true, budget, Path.Combine(outRoot, name)))
-            .ToList();
-        Console.WriteLine();
-        Console.WriteLine(Tables.Backbones(runs));
-        break;
-    }
     case "evaluate":
     {
         // Scores a run folder's best model on its recorded split (test, else validation): for runs cut short elsewhere.
@@ -115,12 +103,12 @@ void PrintConfig(TrainingOptions o, DatasetSplit split, TimeSpan budget) =>
         $"early stopping off, flip test {(o.FlipTest ? "on" : "off")}, wall cap {budget.TotalMinutes:G3} min per run, {o.Threads} threads, {o.Workers} data workers, seed {o.Seed}");
 
 internal sealed record BenchArgs(string Mode, string Data, int Epochs, double WallMinutes, int Size, int Seed, int Threads,
-    double ValFraction, double TestFraction, double Threshold, string Out, IReadOnlyList<string> Backbones, string Augmentation, bool Flips, bool FlipTest, string? Run)
+    double ValFraction, double TestFraction, double Threshold, string Out, string Augmentation, bool Flips, bool FlipTest, string? Run)
 {
     public static BenchArgs Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("transfer" or "real" or "backbones" or "evaluate"))
-            throw new ArgumentException("usage: TrainBench transfer|real|backbones|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--backbones a,b] [--augmentation none|light|rig|default|heavy] [--flips on|off] [--flip-test on|off]");
+        if (args.Length == 0 || args[0] is not ("transfer" or "real" or "evaluate"))
+            throw new ArgumentException("usage: TrainBench transfer|real|evaluate [--data PATH] [--run FOLDER] [--epochs N] [--wall-minutes M] [--size PX] [--seed N] [--threads N] [--val F] [--test F] [--threshold F] [--out DIR] [--augmentation none|light|rig|default|heavy] [--flips on|off] [--flip-test on|off]");
         var mode = args[0];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)
@@ -139,8 +127,8 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
         var real = mode is "real" or "evaluate";
         var parsed = new BenchArgs(mode,
             S("data", real ? "" : "data-samples/newts/annotations.json"),
-            I("epochs", mode switch { "transfer" => 25, "real" => 90, _ => 5 }),
-            D("wall-minutes", mode switch { "backbones" => 4, "real" => 25, _ => 12 }),
+            I("epochs", real ? 90 : 25),
+            D("wall-minutes", real ? 25 : 12),
             I("size", real ? 256 : 192),
             I("seed", 1),
             I("threads", 2),
@@ -148,7 +136,6 @@ internal sealed record BenchArgs(string Mode, string Data, int Epochs, double Wa
             D("test", real ? 0.1 : 0),
             D("threshold", 0.95),
             S("out", Path.Combine(Path.GetTempPath(), "trainbench")),
-            S("backbones", "resnet18-imagenet,resnet18,mobilenetv2,hrnet-small").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             // A fixed-camera rig (the real DLC data) is never seen upside down or mirrored: the rig preset (light, no flips).
             S("augmentation", real ? "rig" : "default"),
             OnOff("flips", "on"),

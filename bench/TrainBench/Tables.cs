@@ -45,19 +45,6 @@ internal static class Tables
         return s.ToString();
     }
 
-    public static string Backbones(IReadOnlyList<BenchResult> runs)
-    {
-        var s = new StringBuilder();
-        s.AppendLine("| backbone | epochs run | best val mean px error (epoch) | val PCK@0.05 at best | train img/s (mean) | wall (s) | load avg 1-min |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---|");
-        foreach (var r in runs)
-        {
-            var best = Milestones.Best(r.Epochs);
-            s.AppendLine($"| {r.Label} | {Epochs(r)} | {F(best?.Validation?.MeanPxError, "F2")} ({best?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "—"}) | {Pck(best?.Validation)} | {F(MeanRate(r), "F1")} | {r.WallSeconds:F0} | {Load(r)} |");
-        }
-        return s.ToString();
-    }
-
     /// <summary>Per-epoch validation curve of one run, for the record.</summary>
     public static string Curve(BenchResult r)
     {

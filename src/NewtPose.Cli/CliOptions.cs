@@ -36,6 +36,37 @@ internal static class CliOptions
             CustomParser = r => Parse<double>(r, name, "a number (e.g. 0.15)", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null) ?? fallback,
         };
 
+    /// <summary>A comma-separated list of whole numbers ("10,25,50"); a bad item names the option and the item.</summary>
+    public static Option<int[]?> WholeNumbers(string name, string description) =>
+        new(name)
+        {
+            Description = description,
+            CustomParser = r =>
+            {
+                var items = (r.Tokens.Count == 1 ? r.Tokens[0].Value : "").Split(',', StringSplitOptions.TrimEntries);
+                var values = new List<int>();
+                foreach (var item in items)
+                {
+                    if (int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) values.Add(v);
+                    else { r.AddError($"{name}: '{item}' is not a whole number (give a comma-separated list, e.g. 10,25,50)"); return null; }
+                }
+                return values.ToArray();
+            },
+        };
+
+    /// <summary>A comma-separated list of names ("resnet18,mobilenetv2"); empty items are an error naming the option.</summary>
+    public static Option<string[]?> Names(string name, string description) =>
+        new(name)
+        {
+            Description = description,
+            CustomParser = r =>
+            {
+                var items = (r.Tokens.Count == 1 ? r.Tokens[0].Value : "").Split(',', StringSplitOptions.TrimEntries);
+                if (items.Any(i => i.Length == 0)) { r.AddError($"{name}: '{string.Join(",", items)}' has an empty item (give a comma-separated list, e.g. a,b)"); return null; }
+                return items;
+            },
+        };
+
     /// <summary>
     /// true or false, as a string option: System.CommandLine hands a bool option only the tokens "true" and "false", so
     /// "--flip-test yes" would otherwise fail as an unknown argument instead of saying what is expected.

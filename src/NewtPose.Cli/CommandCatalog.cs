@@ -14,6 +14,7 @@ internal static class CommandCatalog
         Commands.SynthCommand.Create(),
         Commands.ModelsCommand.Create(),
         Commands.TrainCommand.Create(),
+        Commands.CompareCommand.Create(),
         Commands.ExportCommand.Create(),
         Commands.DemoCommand.Create(),
         Commands.LabelCommand.Create(),

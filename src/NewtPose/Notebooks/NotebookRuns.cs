@@ -33,10 +33,10 @@ public static class NotebookRuns
         return path;
     }
 
-    /// <summary>Deletes the folder only when it is empty or holds a training run (options.json); anything else is refused.</summary>
+    /// <summary>Deletes the folder only when it is empty or holds a training run (options.json) or a comparison (plan.json); anything else is refused.</summary>
     private static void DeletePreviousQuickRun(string folder)
     {
-        var looksLikeRun = File.Exists(Path.Combine(folder, "options.json")) || !Directory.EnumerateFileSystemEntries(folder).Any();
+        var looksLikeRun = File.Exists(Path.Combine(folder, "options.json")) || File.Exists(Path.Combine(folder, "plan.json")) || !Directory.EnumerateFileSystemEntries(folder).Any();
         if (!looksLikeRun)
             throw new InvalidOperationException($"{folder} holds files that are not a training run; quick mode replaces only its own previous run there. Move them away.");
         Directory.Delete(folder, recursive: true);

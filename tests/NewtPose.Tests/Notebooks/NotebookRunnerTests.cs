@@ -124,7 +124,7 @@ public class NotebookRunnerTests
         Assert.Contains(html, h => h.Contains("\"type\":\"image\"", StringComparison.Ordinal) && h.Contains("\"name\":\"predictions\"", StringComparison.Ordinal));
     }
 
-    /// <summary>What notebooks 01-03, 05 and 06 must show (charts by their titles or traces, tables by their type names).</summary>
+    /// <summary>What notebooks 01-03 and 05-07 must show (charts by their titles or traces, tables by their type names).</summary>
     private static readonly Dictionary<string, string[]> ExpectedOutputs = new()
     {
         ["01-explore-data.ipynb"] = ["LabeledPerKeypoint", "newtpose-table", "\"type\":\"image\"", "\"name\":\"not labelled\"", "Keypoints in the body frame",
@@ -137,6 +137,8 @@ public class NotebookRunnerTests
         ["06-active-learning.ipynb"] = ["newtpose-table", "Round 0 on the test photos", "The photos most worth labelling next", "<th>flip disagreement</th>",
             "Predicted without labels", "Test photos, found by the model", "<td>round 1 (+ suggested photos)</td>", "Error per keypoint (test, found by the model",
             "Error CDF (test, found by the model)"],
+        ["07-compare-backbones.ipynb"] = ["newtpose-table", "<th>inference photos/s</th>", "<td>resnet18-imagenet</td>", "<td>scratch</td>",
+            "Accuracy against labelled photos", "Accuracy against training time", "Error per keypoint (test, found by the model, mean"],
     };
 
     /// <summary>The setup check shows every chart kind, and the live chart's output holds its final state.</summary>
