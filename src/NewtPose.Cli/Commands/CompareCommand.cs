@@ -10,7 +10,7 @@ namespace NewtPose.Cli.Commands;
 
 /// <summary>
 /// `newtpose compare --data PATH --backbones A,B [--heads H,…] (--epochs N | --budget-minutes M) [--train-sizes 10,25,50]
-/// [--seeds 1,2,3] [--config FILE] [--input-size PX] [--augment PRESET] [--threads N] [--split-seed S] --out DIR`:
+/// [--seeds 1,2,3] [--config FILE] [--input-size PX] [--augment PRESET] [--threads N] [--split-seed S | --split-per-seed] --out DIR`:
 /// every backbone × head × train size × seed trained and scored the same way (<see cref="PoseComparison.Run"/>),
 /// the table printed, results.md/csv/json and report.html written into --out. Run again with the same arguments to
 /// resume: finished entries are skipped. docs/comparison.md.
@@ -27,12 +27,13 @@ internal static class CompareCommand
         var epochs = CliOptions.WholeNumber("--epochs", "Every entry trains this many epochs.");
         var minutes = new Option<double?>("--budget-minutes")
         {
-            Description = "Every entry gets this wall time: a one-epoch probe per backbone and train size measures the speed, and the epochs are chosen so the whole learning-rate schedule fits.",
+            Description = "Every entry gets this wall time: a three-epoch probe per backbone and train size measures the speed, and the epochs are chosen so the whole learning-rate schedule fits.",
             CustomParser = r => double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : Fail(r, "--budget-minutes", r.Tokens[0].Value, "a number of minutes (e.g. 2.5)"),
         };
         var sizes = CliOptions.WholeNumbers("--train-sizes", "Labelled training photos per entry, comma-separated (nested subsets of the train split); default: the whole train split.");
         var seeds = CliOptions.WholeNumbers("--seeds", "Seeds, comma-separated (default 1): each entry is trained once per seed and reported as mean ± sd.");
-        var splitSeed = CliOptions.WholeNumber("--split-seed", "Seed of the split (the same validation and test photos for every entry).", 42);
+        var splitSeed = CliOptions.WholeNumber("--split-seed", "Seed of the split (the same test photos for every entry).", 42);
+        var splitPerSeed = new Option<bool>("--split-per-seed") { Description = "Each seed draws its own split (seeded splits: the spread then includes which photos are tested); --split-seed is not used." };
         var config = new Option<string?>("--config") { Description = "Training options JSON laid over the recommended configuration (as `newtpose train --config`); epochs and seed are set per entry." };
         var inputSize = CliOptions.WholeNumber("--input-size", "Network input side in pixels, a multiple of 32.");
         var augment = new Option<string?>("--augment")
@@ -47,7 +48,7 @@ internal static class CompareCommand
         };
         var threads = CliOptions.WholeNumber("--threads", "libtorch threads (default 2).");
         var command = new Command("compare", "Train and score several backbones (and heads) under one budget, split and seeds; write a table, CSV/JSON and an HTML report.");
-        foreach (var o in new Option[] { data, output, backbones, heads, epochs, minutes, sizes, seeds, splitSeed, config, inputSize, augment, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, backbones, heads, epochs, minutes, sizes, seeds, splitSeed, splitPerSeed, config, inputSize, augment, threads }) command.Options.Add(o);
         command.Validators.Add(r =>
         {
             try
@@ -80,6 +81,7 @@ internal static class CompareCommand
                 Seeds = Given(parse.GetValue(seeds)) ?? [1],
                 Budget = parse.GetValue(epochs) is { } e ? ComparisonBudget.OfEpochs(e) : ComparisonBudget.OfMinutes(parse.GetValue(minutes)!.Value),
                 SplitSeed = parse.GetValue(splitSeed),
+                SplitPerSeed = parse.GetValue(splitPerSeed),
             }.Validate();
             var outFolder = Path.GetFullPath(parse.GetValue(output)!);
             stdout.WriteLine($"{plan.Entries().Count} entries: {plan.Variants.Count} variant(s) × {plan.TrainSizes?.Count ?? 1} train size(s) × {plan.Seeds.Count} seed(s), " +

@@ -25,7 +25,7 @@ public sealed class ComparisonLog(TextWriter output, bool epochs = true) : IProg
         return p.Stage switch
         {
             ComparisonStage.Skipped => $"{head}: finished earlier, skipped",
-            ComparisonStage.Probe => $"{head}: measuring the training speed (one-epoch probe){eta}",
+            ComparisonStage.Probe => $"{head}: measuring the training speed (three-epoch probe){eta}",
             ComparisonStage.Inference => $"{head}: timing inference on the scored photos",
             ComparisonStage.Finished when p.Result is { } r => string.Create(CultureInfo.InvariantCulture,
                 $"{head}: done, {r.Epochs} epochs in {r.WallSeconds / 60:F1} min{(r.WallCapHit ? " (stopped by the wall cap)" : "")}; {r.Split} (found by the model) {MetricColumns.Summary(r.Found)}{eta}"),

@@ -8,7 +8,7 @@ namespace NewtPose.Comparison;
 
 /// <summary>
 /// How long each entry trains: a fixed number of epochs, or a wall budget in minutes turned into a whole cosine schedule
-/// per variant and train size (<see cref="PoseComparison"/> measures the speed on a one-epoch probe first).
+/// per variant and train size (<see cref="PoseComparison"/> measures the speed on a three-epoch probe first).
 /// </summary>
 public sealed record ComparisonBudget
 {
@@ -40,8 +40,13 @@ public sealed record ComparisonPlan
     /// <summary>One entry per seed (weights, batch order and which photos a train size takes); the spread over seeds is reported.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [1];
     public ComparisonBudget Budget { get; init; } = ComparisonBudget.OfEpochs(PoseTraining.Recommended.Epochs);
-    /// <summary>Seed of <see cref="PoseTraining.DefaultSplit"/>: the same validation and test photos for every entry.</summary>
+    /// <summary>Seed of <see cref="PoseTraining.DefaultSplit"/>: the same test photos for every entry (unless <see cref="SplitPerSeed"/>).</summary>
     public int SplitSeed { get; init; } = 42;
+    /// <summary>
+    /// Each seed draws its own split (the seed is the split's seed), so the spread over seeds includes which photos are
+    /// tested: seeded splits, the way to state a recipe's error with its spread. Off: one split for every entry.
+    /// </summary>
+    public bool SplitPerSeed { get; init; }
     /// <summary>The wall cap of a budgeted entry as a multiple of the budget (a guard; the chosen epochs should end well inside it).</summary>
     public double WallCapFactor { get; init; } = 1.5;
 
@@ -101,6 +106,7 @@ public sealed record ComparisonPlan
         {
             ["data"] = Path.GetFullPath(Data),
             ["split_seed"] = SplitSeed,
+            ["split_per_seed"] = SplitPerSeed,
             ["budget"] = new JsonObject { ["epochs"] = Budget.Epochs, ["minutes"] = Budget.Minutes },
             ["wall_cap_factor"] = WallCapFactor,
             ["train_sizes"] = TrainSizes is null ? null : new JsonArray(TrainSizes.Select(n => (JsonNode)n).ToArray()),

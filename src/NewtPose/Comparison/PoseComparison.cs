@@ -32,11 +32,16 @@ public static class PoseComparison
     {
         plan.Validate();
         var dataset = PoseData.Load(plan.Data);
-        var split = PoseTraining.DefaultSplit(dataset, plan.SplitSeed);
-        var trainPhotos = TrainPhotos(plan, dataset, split);
+        // One split for every entry, or with SplitPerSeed one per seed (the seed is the split's seed).
+        var splits = plan.Seeds.Distinct().ToDictionary(seed => seed, seed =>
+        {
+            var splitSeed = plan.SplitPerSeed ? seed : plan.SplitSeed;
+            var split = PoseTraining.DefaultSplit(dataset, splitSeed);
+            return new SeedSplit(split, TrainPhotos(plan, dataset, split, splitSeed));
+        });
         var folder = new ComparisonFolder(outFolder);
         folder.Start(plan);
-        var runner = new Runner(plan, dataset, split, trainPhotos, folder, progress, cancellationToken);
+        var runner = new Runner(plan, dataset, splits, folder, progress, cancellationToken);
         var keys = plan.Entries();
         var entries = new List<ComparisonEntry>();
         for (var i = 0; i < keys.Count; i++)
@@ -60,24 +65,33 @@ public static class PoseComparison
         return order.Take(size.Value).ToArray();
     }
 
+    /// <summary>A seed's split and its train photos in ordinal order.</summary>
+    private sealed record SeedSplit(DatasetSplit Split, IReadOnlyList<string> TrainPhotos)
+    {
+        /// <summary>The photos every entry of the seed is scored on: the test side, else the validation side.</summary>
+        public IReadOnlyList<string> Scored => Split.Test.Count > 0 ? Split.Test : Split.Val;
+    }
+
     /// <summary>The train split's photos, refusing train sizes it cannot hold and a split with nothing to score.</summary>
-    private static IReadOnlyList<string> TrainPhotos(ComparisonPlan plan, PoseDataset dataset, DatasetSplit split)
+    private static IReadOnlyList<string> TrainPhotos(ComparisonPlan plan, PoseDataset dataset, DatasetSplit split, int splitSeed)
     {
         var train = split.Train.Order(StringComparer.Ordinal).ToArray();
         if (plan.TrainSizes is { } sizes && sizes.Where(n => n > train.Length).ToArray() is { Length: > 0 } tooLarge)
-            throw new ArgumentException($"{plan.Data}: the train split (split seed {plan.SplitSeed}: {split.Train.Count} train / {split.Val.Count} validation / " +
+            throw new ArgumentException($"{plan.Data}: the train split (split seed {splitSeed}: {split.Train.Count} train / {split.Val.Count} validation / " +
                                         $"{split.Test.Count} test photos) holds {train.Length} photos, fewer than the train size{(tooLarge.Length > 1 ? "s" : "")} " +
                                         $"{string.Join(", ", tooLarge)}. Use sizes up to {train.Length}, or leave the train sizes out for the whole train split.");
         if (split.Test.Count == 0 && split.Val.Count == 0)
-            throw new ArgumentException($"{plan.Data}: the split (split seed {plan.SplitSeed}) has no test or validation photos to score the entries on; the dataset is too small to compare on.");
+            throw new ArgumentException($"{plan.Data}: the split (split seed {splitSeed}) has no test or validation photos to score the entries on; the dataset is too small to compare on.");
         if (train.Length == 0) throw new ArgumentException($"{plan.Data}: the train split is empty.");
         return train;
     }
 
     /// <summary>The per-entry work: the schedule, training, the timing pass, the entry file.</summary>
-    private sealed class Runner(ComparisonPlan plan, PoseDataset dataset, DatasetSplit split, IReadOnlyList<string> trainPhotos, ComparisonFolder folder,
+    private sealed class Runner(ComparisonPlan plan, PoseDataset dataset, IReadOnlyDictionary<int, SeedSplit> splits, ComparisonFolder folder,
         IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
     {
+        private readonly IReadOnlyList<string> trainPhotos = splits[plan.Seeds[0]].TrainPhotos;
+        private const int ProbeEpochs = 3;
         private readonly Stopwatch session = Stopwatch.StartNew();
         private double workTrained; // epochs × photos of the entries trained by this process
         private double secondsTrained;
@@ -91,7 +105,8 @@ public static class PoseComparison
             }
             var variant = plan.Variants.Single(v => v.Name == key.Variant);
             var variantOptions = variant.Apply(plan.BaseOptions);
-            var photos = Subset(trainPhotos, key.TrainSize, key.Seed);
+            var seedSplit = splits[key.Seed];
+            var photos = Subset(seedSplit.TrainPhotos, key.TrainSize, key.Seed);
             var (epochs, probe) = plan.Budget.Epochs is { } fixedEpochs ? (fixedEpochs, null) : Schedule(key, variantOptions, index, count);
             var options = variantOptions with
             {
@@ -101,7 +116,7 @@ public static class PoseComparison
             var runFolder = folder.RunFolder(key.Id);
             new RunFolder(runFolder).DeleteRun(); // what a stopped entry left
             var watch = Stopwatch.StartNew();
-            var (evaluation, bestEpoch, history, capHit) = Train(key, options, photos, runFolder, index, count, epochs);
+            var (evaluation, bestEpoch, history, capHit) = Train(key, options, SplitFor(photos, seedSplit), runFolder, index, count, epochs);
             var wall = watch.Elapsed.TotalSeconds;
             Report(key, index, count, ComparisonStage.Inference, epochs);
             var (parameters, inference) = Speed(runFolder, options, evaluation.Photos.Select(p => p.Image).ToArray());
@@ -119,8 +134,8 @@ public static class PoseComparison
         }
 
         /// <summary>
-        /// The epochs a minutes budget allows: a one-epoch probe of the variant on the entry's train size (once per
-        /// variant and size, cached in probes/) measures one epoch (training + validation) and the fixed cost (network,
+        /// The epochs a minutes budget allows: a three-epoch probe of the variant on the entry's train size (once per
+        /// variant and size, cached in probes/) measures one warm training epoch and the fixed cost (network, first epoch's decoding,
         /// final evaluation); the schedule is as many whole epochs as fit the budget after the fixed cost, at least one.
         /// </summary>
         private (int Epochs, ComparisonProbe Probe) Schedule(EntryKey key, TrainingOptions variantOptions, int index, int count)
@@ -130,15 +145,19 @@ public static class PoseComparison
             if (probe is null)
             {
                 Report(key, index, count, ComparisonStage.Probe, null);
-                var options = variantOptions with { Epochs = 1, Seed = plan.Seeds[0], CheckpointEveryEpoch = false, WarmupEpochs = Math.Min(variantOptions.WarmupEpochs, 1),
+                // Three epochs, timed by the mean of the last two: the first also decodes every photo into the cache and warms
+                // libtorch up, costs an entry pays once (counted in the fixed part), so timing it would cut small train sizes short.
+                var options = variantOptions with { Epochs = ProbeEpochs, Seed = plan.Seeds[0], CheckpointEveryEpoch = false, WarmupEpochs = Math.Min(variantOptions.WarmupEpochs, 1),
                     FreezeBackboneEpochs = Math.Min(variantOptions.FreezeBackboneEpochs, 1) };
                 var runFolder = folder.ProbeFolder(id);
                 new RunFolder(runFolder).DeleteRun();
                 var watch = Stopwatch.StartNew();
-                var result = PoseTraining.Train(dataset, SplitFor(Subset(trainPhotos, key.TrainSize, plan.Seeds[0])), options, runFolder, cancellationToken: cancellationToken);
+                var first = splits[plan.Seeds[0]];
+                var result = PoseTraining.Train(dataset, SplitFor(Subset(first.TrainPhotos, key.TrainSize, plan.Seeds[0]), first), options, runFolder, cancellationToken: cancellationToken);
                 var total = watch.Elapsed.TotalSeconds;
-                var epoch = result.History[^1];
-                probe = new ComparisonProbe(Math.Round(epoch.Seconds, 2), Math.Round(Math.Max(0, total - epoch.Seconds), 2), Math.Round(epoch.ImagesPerSecond, 2));
+                var warm = result.History.Skip(1).ToArray();
+                var (seconds, imagesPerSecond) = (warm.Average(h => h.Seconds), warm.Average(h => h.ImagesPerSecond));
+                probe = new ComparisonProbe(Math.Round(seconds, 2), Math.Round(Math.Max(0, total - ProbeEpochs * seconds), 2), Math.Round(imagesPerSecond, 2));
                 folder.SaveProbe(id, probe);
             }
             var budget = plan.Budget.Minutes!.Value * 60;
@@ -147,8 +166,9 @@ public static class PoseComparison
         }
 
         private (PoseEvaluation Evaluation, int BestEpoch, IReadOnlyList<EpochRecord> History, bool CapHit) Train(
-            EntryKey key, TrainingOptions options, IReadOnlyList<string> photos, string runFolder, int index, int count, int epochs)
+            EntryKey key, TrainingOptions options, DatasetSplit entrySplit, string runFolder, int index, int count, int epochs)
         {
+            var photos = entrySplit.Train;
             using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (plan.Budget.Minutes is { } minutes) cap.CancelAfter(TimeSpan.FromMinutes(minutes * plan.WallCapFactor));
             var history = new List<EpochRecord>();
@@ -160,7 +180,7 @@ public static class PoseComparison
             });
             try
             {
-                var result = PoseTraining.Train(dataset, SplitFor(photos), options, runFolder, progress: events, cancellationToken: cap.Token);
+                var result = PoseTraining.Train(dataset, entrySplit, options, runFolder, progress: events, cancellationToken: cap.Token);
                 var evaluation = result.Evaluation ?? throw new InvalidOperationException($"{runFolder}: the trainer scored no found crops (head {options.Head}).");
                 return (evaluation, result.BestEpoch, result.History, false);
             }
@@ -169,14 +189,20 @@ public static class PoseComparison
                 // The wall cap, a guard: the schedule was chosen to end well inside it. The best epoch so far is scored by the same evaluator.
                 if (!File.Exists(new RunFolder(runFolder).ModelWeights))
                     throw new InvalidOperationException($"{key}: the wall cap ({plan.Budget.Minutes * plan.WallCapFactor:G3} min) ended training before its first epoch; give a larger --budget-minutes.");
-                var evaluation = PoseEvaluator.EvaluateRun(runFolder, dataset, split.Test.Count > 0 ? "test" : "val", options.FlipTest, cancellationToken: cancellationToken);
-                var best = history.Where(h => h.Validation?.MeanPxError is not null).MinBy(h => h.Validation!.MeanPxError)?.Epoch ?? history.LastOrDefault()?.Epoch ?? 0;
+                var evaluation = PoseEvaluator.EvaluateRun(runFolder, dataset, "test", options.FlipTest, cancellationToken: cancellationToken);
+                var best = history.MinBy(h => h.TrainLoss)?.Epoch ?? 0;
                 return (evaluation, best, history, true);
             }
         }
 
-        /// <summary>The entry's split: its train photos, and the plan split's validation and test photos (the same for every entry).</summary>
-        private DatasetSplit SplitFor(IReadOnlyList<string> photos) => DatasetSplit.FromLists(photos, split.Val, split.Test);
+        /// <summary>
+        /// The entry's split: its train photos, no validation, and the seed split's test photos (its validation photos when
+        /// it has no test side), the same for every entry of the seed. No validation pass per epoch: on a small train size
+        /// it would take most of a minutes budget, so the curve would measure the validation, not the labels. The kept epoch
+        /// is then the one with the lowest training loss (the trainer's rule without validation), under a cosine schedule
+        /// one of the last.
+        /// </summary>
+        private static DatasetSplit SplitFor(IReadOnlyList<string> photos, SeedSplit seedSplit) => DatasetSplit.FromLists(photos, [], seedSplit.Scored);
 
         /// <summary>The network's parameter count and the engine's photos per second on the scored photos (one warm-up photo first, untimed).</summary>
         private (long Parameters, double PhotosPerSecond) Speed(string runFolder, TrainingOptions options, IReadOnlyList<LabeledImage> images)
@@ -218,7 +244,7 @@ public static class PoseComparison
     }
 }
 
-/// <summary>A minutes budget's speed probe of one variant and train size: one epoch (training + validation) and the fixed cost around it.</summary>
+/// <summary>A minutes budget's speed probe of one variant and train size: one training epoch and the fixed cost around it.</summary>
 /// <param name="EpochSeconds">Wall time of the probe's epoch (training and validation).</param>
 /// <param name="FixedSeconds">The rest of the probe run: building the network, the final evaluation.</param>
 /// <param name="ImagesPerSecond">Training throughput in the probe's epoch.</param>

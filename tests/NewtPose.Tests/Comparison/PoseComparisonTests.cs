@@ -41,12 +41,15 @@ public sealed class PoseComparisonTests
         // The trainer's own found-crop figure, not a second evaluation: metrics.json of the entry's run folder holds the same number.
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "runs", "resnet18-n1-seed1", "metrics.json")))!;
         Assert.Equal((double)metrics["mean_px_error"]!, one.Found.MeanPxError!.Value, 9);
-        // Nested: the 1 photo is among the 3; validation and test are the plan split's for both.
+        // Nested: the 1 photo is among the 3; the test photos are the plan split's for both, and no validation pass runs.
         var split1 = NewtPose.Data.Splits.DatasetSplit.Load(Path.Combine(folder.Path, "runs", "resnet18-n1-seed1", "split.json"));
         var split3 = NewtPose.Data.Splits.DatasetSplit.Load(Path.Combine(folder.Path, "runs", "resnet18-n3-seed1", "split.json"));
         Assert.Subset(split3.Train.ToHashSet(), split1.Train.ToHashSet());
         Assert.Equal(split1.Test, split3.Test);
-        Assert.Equal(split1.Val, split3.Val);
+        Assert.Empty(split1.Val);
+        Assert.Empty(split3.Val);
+        var dataset = NewtPose.Data.PoseData.Load(plan.Data);
+        Assert.Equal(NewtPose.Training.PoseTraining.DefaultSplit(dataset, plan.SplitSeed).Test, split1.Test);
         Assert.Contains(events, e => e.Stage == ComparisonStage.Train && e.Training is EpochCompleted && e.Entry == 2 && e.Entries == 2);
         Assert.Contains(events, e => e.Stage == ComparisonStage.Finished && e.Result is not null);
         foreach (var file in new[] { "plan.json", "results.md", "results.csv", "results.json", "report.html" }) Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
@@ -104,4 +107,26 @@ public sealed class PoseComparisonTests
     {
         public void Report(ComparisonProgress value) => report(value);
     }
+
+    [Fact]
+    public void With_a_split_per_seed_each_seed_is_scored_on_its_own_split()
+    {
+        using var folder = new TempFolder();
+        var plan = Plan("resnet18") with { TrainSizes = null, Seeds = [1, 2], SplitPerSeed = true };
+        var results = PoseComparison.Run(plan, folder.Path);
+
+        var dataset = NewtPose.Data.PoseData.Load(plan.Data);
+        foreach (var seed in new[] { 1, 2 })
+        {
+            var own = NewtPose.Training.PoseTraining.DefaultSplit(dataset, seed);
+            var run = NewtPose.Data.Splits.DatasetSplit.Load(Path.Combine(folder.Path, "runs", $"resnet18-all-seed{seed}", "split.json"));
+            Assert.Equal(own.Test, run.Test);
+            Assert.Equal(own.Train.Order(StringComparer.Ordinal), run.Train);
+        }
+        Assert.Equal(2, results.Entries.Count);
+        Assert.Contains("\"split_per_seed\": true", File.ReadAllText(Path.Combine(folder.Path, "plan.json")));
+        // The same folder refuses the plan with one split for all seeds.
+        Assert.Throws<InvalidOperationException>(() => PoseComparison.Run(plan with { SplitPerSeed = false }, folder.Path));
+    }
+
 }
