@@ -187,11 +187,11 @@ public sealed class PoseEngine : IDisposable
             Pass(found, final: Options.RefinePasses == 0, cancellationToken);
             for (var pass = 1; pass <= Options.RefinePasses; pass++)
             {
-                foreach (var job in found) job.Box = Locate(job) ?? job.View?.Rect(job.Width, job.Height);
+                foreach (var job in found) job.Box = Locate(job) ?? job.Region;
                 Pass(found, final: pass == Options.RefinePasses, cancellationToken);
             }
         }
-        foreach (var job in jobs) job.Finish(Locate(job) ?? job.View?.Rect(job.Width, job.Height) ?? new BoundingBox(0, 0, job.Width, job.Height));
+        foreach (var job in jobs) job.Finish(Locate(job) ?? job.Area);
         return jobs;
     }
 
@@ -243,7 +243,7 @@ public sealed class PoseEngine : IDisposable
     private BoundingBox? Locate(Job job)
     {
         if (job.Points is null) return null;
-        var area = job.View?.Rect(job.Width, job.Height) ?? new BoundingBox(0, 0, job.Width, job.Height);
+        var area = job.Area;
         var own = job.Members is null ? job.Points : job.Members.Select(k => job.Points[k]);
         var inside = own.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y) && p.X >= area.X && p.Y >= area.Y && p.X <= area.X + area.Width && p.Y <= area.Y + area.Height)
             .OrderByDescending(p => p.Confidence).ToArray();
@@ -266,6 +266,10 @@ public sealed class PoseEngine : IDisposable
         public BoundingBox? GivenBox { get; } = givenBox;
         public ViewRegion? View { get; } = view;
         public int[]? Members { get; } = members;
+        /// <summary>The view's region in the photo's pixels (once the size is read); null for the whole photo.</summary>
+        public BoundingBox? Region => View?.Rect(Width, Height);
+        /// <summary>Where this job looks: its view's region, else the whole photo.</summary>
+        public BoundingBox Area => Region ?? new BoundingBox(0, 0, Width, Height);
         public int Width { get; private set; }
         public int Height { get; private set; }
         /// <summary>What the next pass crops around; null = the whole photo.</summary>
@@ -282,7 +286,7 @@ public sealed class PoseEngine : IDisposable
             try
             {
                 (Width, Height) = ImageLoader.ReadSize(Path);
-                if (View is not null && Box is null) Box = View.Rect(Width, Height);
+                Box ??= Region;
                 _image = ImageLoader.LoadScaled(Path, sampler.Fit(crop.CropFor((Width, Height), Box)), requireComplete: true);
             }
             catch (Exception e) when (IsUnreadable(e))
