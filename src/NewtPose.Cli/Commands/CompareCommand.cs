@@ -9,7 +9,7 @@ using NewtPose.Training;
 namespace NewtPose.Cli.Commands;
 
 /// <summary>
-/// `newtpose compare --data PATH --backbones A,B [--heads H,…] (--epochs N | --budget-minutes M) [--train-sizes 10,25,50]
+/// `newtpose compare --data PATH (--backbones A,B [--heads H,…] | --variants FILE) (--epochs N | --budget-minutes M) [--train-sizes 10,25,50]
 /// [--seeds 1,2,3] [--config FILE] [--input-size PX] [--augment PRESET] [--threads N] [--split-seed S | --split-per-seed] --out DIR`:
 /// every backbone × head × train size × seed trained and scored the same way (<see cref="PoseComparison.Run"/>),
 /// the table printed, results.md/csv/json and report.html written into --out. Run again with the same arguments to
@@ -22,7 +22,10 @@ internal static class CompareCommand
         var data = new Option<string>("--data") { Description = "Labels (COCO JSON, DeepLabCut project/CSV/H5, YOLO data.yaml).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder (new or empty; or a comparison to resume, run with the same arguments).", Required = true };
         var backbones = CliOptions.Names("--backbones", $"Backbones to compare, comma-separated ({string.Join(", ", PoseModels.Names.Select(b => b.Name))}).");
-        backbones.Required = true;
+        var variantsFile = new Option<string?>("--variants")
+        {
+            Description = "A variants file instead of --backbones: named arms, each a set of options.json fields laid over the base options (an ablation; docs/comparison.md).",
+        };
         var heads = CliOptions.Names("--heads", $"Heads to compare, comma-separated ({string.Join(", ", PoseModels.Heads)}; default heatmap).");
         var epochs = CliOptions.WholeNumber("--epochs", "Every entry trains this many epochs.");
         var minutes = new Option<double?>("--budget-minutes")
@@ -48,12 +51,15 @@ internal static class CompareCommand
         };
         var threads = CliOptions.WholeNumber("--threads", "libtorch threads (default 2).");
         var command = new Command("compare", "Train and score several backbones (and heads) under one budget, split and seeds; write a table, CSV/JSON and an HTML report.");
-        foreach (var o in new Option[] { data, output, backbones, heads, epochs, minutes, sizes, seeds, splitSeed, splitPerSeed, config, inputSize, augment, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, backbones, variantsFile, heads, epochs, minutes, sizes, seeds, splitSeed, splitPerSeed, config, inputSize, augment, threads }) command.Options.Add(o);
         command.Validators.Add(r =>
         {
             try
             {
                 if ((r.GetValue(epochs) is null) == (r.GetValue(minutes) is null)) r.AddError("give either --epochs N or --budget-minutes M (one budget for every entry).");
+                var byFile = r.GetValue(variantsFile) is not null;
+                if (byFile == (r.GetValue(backbones) is { Length: > 0 })) r.AddError("give either --backbones A,B,… or --variants FILE (what is compared).");
+                if (byFile && r.GetValue(heads) is { Length: > 0 }) r.AddError("--heads goes with --backbones; in a variants file a variant sets its \"head\" in its options.");
                 foreach (var b in r.GetValue(backbones) ?? [])
                     if (!PoseModels.Names.Any(n => n.Name == b)) r.AddError($"--backbones: unknown backbone '{b}'; known: {string.Join(", ", PoseModels.Names.Select(n => n.Name))}.");
                 foreach (var h in r.GetValue(heads) ?? [])
@@ -66,7 +72,7 @@ internal static class CompareCommand
         });
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandRunner.Run(parse, (stdout, stderr) =>
         {
-            var baseOptions = parse.GetValue(config) is { } file ? TrainingOptions.Load(file) : PoseTraining.Recommended;
+            var baseOptions = parse.GetValue(config) is { } configFile ? TrainingOptions.Load(configFile) : PoseTraining.Recommended;
             var flags = new JsonObject();
             if (parse.GetValue(inputSize) is { } side) { flags["input_width"] = side; flags["input_height"] = side; }
             if (parse.GetValue(augment) is { } preset) flags["augmentation"] = preset;
@@ -76,7 +82,9 @@ internal static class CompareCommand
             {
                 Data = parse.GetValue(data)!,
                 BaseOptions = baseOptions,
-                Variants = ComparisonPlan.Grid(parse.GetValue(backbones)!, Given(parse.GetValue(heads)) ?? ["heatmap"]),
+                Variants = parse.GetValue(variantsFile) is { } file
+                    ? ComparisonVariant.Load(file)
+                    : ComparisonPlan.Grid(parse.GetValue(backbones)!, Given(parse.GetValue(heads)) ?? ["heatmap"]),
                 TrainSizes = Given(parse.GetValue(sizes)),
                 Seeds = Given(parse.GetValue(seeds)) ?? [1],
                 Budget = parse.GetValue(epochs) is { } e ? ComparisonBudget.OfEpochs(e) : ComparisonBudget.OfMinutes(parse.GetValue(minutes)!.Value),
@@ -100,6 +108,8 @@ internal static class CompareCommand
             }
             stdout.WriteLine();
             stdout.WriteLine(ComparisonReport.Table(results).ToString());
+            stdout.WriteLine();
+            foreach (var line in ComparisonReading.Lines(results)) stdout.WriteLine(line);
             stdout.WriteLine();
             stdout.WriteLine($"results: {Path.Combine(outFolder, "results.md")}, results.csv, results.json; report: {Path.Combine(outFolder, "report.html")}");
             return ExitCodes.Ok;

@@ -47,6 +47,12 @@ public static class ComparisonReport
         var text = new StringBuilder();
         text.Append(table.Title).Append("\n\n| ").AppendJoin(" | ", table.Columns).Append(" |\n|").Append(string.Concat(table.Columns.Select(_ => "---|"))).Append('\n');
         foreach (var row in table.Rows) text.Append("| ").AppendJoin(" | ", row).Append(" |\n");
+        var reading = ComparisonReading.Lines(results);
+        if (reading.Count > 0)
+        {
+            text.Append("\nReading (").Append(ComparisonReading.Rule).Append(")\n\n");
+            foreach (var line in reading) text.Append("- ").Append(line).Append('\n');
+        }
         return text.ToString();
     }
 
@@ -131,7 +137,11 @@ public static class ComparisonReport
         AtomicFile.WriteAllText(Path.Combine(folder, "results.csv"), Csv(results));
         AtomicFile.WriteAllText(Path.Combine(folder, "results.json"), Json(results));
         var intro = $"<p>Data: <code>{HtmlReport.Encode(results.Plan.Data)}</code>; {results.Entries.Count} of {results.Plan.Entries().Count} entries finished; " +
-                    $"budget {HtmlReport.Encode(results.Plan.Budget.ToString())}; split seed {results.Plan.SplitSeed}.</p>\n" + Table(results).ToHtml();
+                    $"budget {HtmlReport.Encode(results.Plan.Budget.ToString())}; {(results.Plan.SplitPerSeed ? "a split per seed" : $"split seed {results.Plan.SplitSeed}")}.</p>\n" + Table(results).ToHtml();
+        var reading = ComparisonReading.Lines(results);
+        if (reading.Count > 0)
+            intro += $"\n<h2>Reading</h2>\n<p>{HtmlReport.Encode(ComparisonReading.Rule)}</p>\n<ul>\n" +
+                     string.Concat(reading.Select(l => $"<li>{HtmlReport.Encode(l)}</li>\n")) + "</ul>\n";
         AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Page("Backbone comparison", intro, Charts(results)));
     }
 

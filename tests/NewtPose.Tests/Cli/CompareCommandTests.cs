@@ -54,12 +54,39 @@ public sealed class CompareCommandTests : IDisposable
     [InlineData(new[] { "--backbones", "resnet18" }, "give either --epochs N or --budget-minutes M")]
     [InlineData(new[] { "--backbones", "resnet18", "--budget-minutes", "soon" }, "--budget-minutes: 'soon' is not a number of minutes")]
     [InlineData(new[] { "--backbones", "resnet18,", "--epochs", "1" }, "--backbones: 'resnet18,' has an empty item")]
+    [InlineData(new[] { "--epochs", "1" }, "give either --backbones A,B,… or --variants FILE")]
+    [InlineData(new[] { "--backbones", "resnet18", "--variants", "v.json", "--epochs", "1" }, "give either --backbones A,B,… or --variants FILE")]
+    [InlineData(new[] { "--variants", "v.json", "--heads", "integral", "--epochs", "1" }, "--heads goes with --backbones")]
     public void Bad_arguments_are_usage_errors_naming_the_option(string[] args, string message)
     {
         var (exit, _, error) = CliRunner.Run(["compare", "--data", Fixture, "--out", Path.Combine(root, "x"), .. args]);
         Assert.Equal(2, exit);
         Assert.Contains(message, error);
         Assert.False(Directory.Exists(Path.Combine(root, "x")));
+    }
+
+    [Fact]
+    public void A_variants_file_compares_its_named_arms_and_a_bad_record_is_refused_naming_the_file()
+    {
+        Directory.CreateDirectory(root);
+        var variants = Path.Combine(root, "ablation.json");
+        File.WriteAllText(variants, """{"variants": [{"name": "default"}, {"name": "no-flip-test", "options": {"flip_test": false}}]}""");
+        var output = Path.Combine(root, "ablation");
+        var (exit, stdout, stderr) = CliRunner.Run(["compare", "--data", Fixture, "--variants", variants, "--input-size", "64", "--threads", "1", "--epochs", "1",
+            "--out", output]);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("2 entries: 2 variant(s) × 1 train size(s) × 1 seed(s), 1 epochs", stdout);
+        Assert.Matches(@"\bdefault\s+ImageNet\s+64x64\s", stdout);
+        Assert.Matches(@"no-flip-test\s+ImageNet\s+64x64\s", stdout);
+        Assert.Contains("With 3 labelled photos the lowest error is", stdout);
+        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "plan.json")))!;
+        Assert.False(plan["variants"]![1]!["overrides"]!["flip_test"]!.GetValue<bool>());
+
+        File.WriteAllText(variants, """{"variants": [{"name": "default", "options": {"seed": 3}}]}""");
+        var (bad, _, error) = CliRunner.Run(["compare", "--data", Fixture, "--variants", variants, "--epochs", "1", "--out", Path.Combine(root, "bad")]);
+        Assert.Equal(1, bad);
+        Assert.Contains($"{variants}: variants[0] (default): 'seed' is set per entry by the comparison", error);
+        Assert.False(Directory.Exists(Path.Combine(root, "bad")));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class ComparisonResultsTests
         Budget = ComparisonBudget.OfEpochs(5),
     };
 
-    private static ComparisonEntry Entry(string variant, int size, int seed, double meanPx, double pck, double wall = 60) =>
+    internal static ComparisonEntry Entry(string variant, int size, int seed, double meanPx, double pck, double wall = 60) =>
         new(variant, variant, "heatmap", variant.EndsWith("imagenet", StringComparison.Ordinal), "192x192", size, size, seed, 5, 4, 15_400_000,
             8.0 + seed, 12.0, wall, false, null, "test",
             new PointStatistics { Count = 42, MeanPxError = meanPx, RmsePx = meanPx * 1.5, MedianPxError = meanPx * 0.8, Pck005 = pck, OksAp = 0.5 },

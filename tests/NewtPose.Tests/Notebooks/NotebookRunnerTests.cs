@@ -138,6 +138,7 @@ public class NotebookRunnerTests
             "Predicted without labels", "Test photos, found by the model", "<td>round 1 (+ suggested photos)</td>", "Error per keypoint (test, found by the model",
             "Error CDF (test, found by the model)"],
         ["07-compare-backbones.ipynb"] = ["newtpose-table", "<th>inference photos/s</th>", "<td>resnet18-imagenet</td>", "<td>scratch</td>",
+            "With 3 labelled photos the lowest error is",
             "Accuracy against labelled photos", "Accuracy against training time", "Error per keypoint (test, found by the model, mean"],
     };
 
