@@ -33,7 +33,7 @@ public sealed partial record ComparisonVariant(string Name, JsonObject Overrides
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: TrainingOptionsJson.Document);
         }
         catch (JsonException e)
         {

@@ -23,7 +23,8 @@ internal static class TrainingOptionsJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    private static readonly JsonDocumentOptions Document = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+    /// <summary>How a file a person writes is read: comments and trailing commas allowed (options and variants files).</summary>
+    internal static readonly JsonDocumentOptions Document = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     public static TrainingOptions Load(string path, TrainingOptions start)
     {

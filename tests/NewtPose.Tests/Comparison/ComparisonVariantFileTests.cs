@@ -28,6 +28,17 @@ public sealed class ComparisonVariantFileTests
         Assert.Equal("resnet18", ComparisonVariant.Load(bare).Single().Apply(NewtPose.Training.PoseTraining.Recommended).Backbone);
     }
 
+    [Fact]
+    public void The_bundled_newt_ablation_loads_and_every_arm_is_valid_over_the_recommended_options()
+    {
+        var path = Path.Combine(NewtPose.Tests.Labeling.LabelingTestData.RepositoryRoot(), "bench", "configs", "ablation-newts.json");
+        var variants = ComparisonVariant.Load(path);
+        Assert.Equal("default", variants[0].Name);
+        Assert.Empty(variants[0].Overrides);
+        new ComparisonPlan { Data = "labels.json", Variants = variants, Budget = ComparisonBudget.OfEpochs(1) }.Validate();
+        Assert.All(variants.Skip(1), v => Assert.NotEqual(NewtPose.Training.PoseTraining.Recommended.ToJson(), v.Apply(NewtPose.Training.PoseTraining.Recommended).ToJson()));
+    }
+
     [Theory]
     [InlineData("{\"variants\": [", "line ")]
     [InlineData("{\"arms\": []}", "expected {\"variants\": [{\"name\": …")]
