@@ -34,9 +34,10 @@ public class NotebookRunnerTests
         if (notebook == "00-setup-check.ipynb") AssertEveryChartKind(cells);
         if (ExpectedOutputs.TryGetValue(notebook, out var markers))
         {
+            // HTML outputs (tables, charts) and printed lines (stream outputs).
             var html = string.Join("\n", cells.SelectMany(Outputs)
-                .Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out _))
-                .Select(o => Text(o.GetProperty("data").GetProperty("text/html"))));
+                .Select(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out var h) ? Text(h)
+                    : o.GetProperty("output_type").GetString() == "stream" && o.TryGetProperty("text", out var t) ? Text(t) : ""));
             Assert.All(markers, m => Assert.True(html.Contains(m, StringComparison.Ordinal), $"{notebook}: no output contains {m}"));
         }
         if (notebook == "04-train.ipynb") AssertTrainingOutputs(cells);
