@@ -33,12 +33,13 @@ public static class PoseComparison
         plan.Validate();
         var dataset = PoseData.Load(plan.Data);
         // One split for every entry, or with SplitPerSeed one per seed (the seed is the split's seed).
-        var splits = plan.Seeds.Distinct().ToDictionary(seed => seed, seed =>
+        SeedSplit SplitOf(int splitSeed)
         {
-            var splitSeed = plan.SplitPerSeed ? seed : plan.SplitSeed;
             var split = PoseTraining.DefaultSplit(dataset, splitSeed);
             return new SeedSplit(split, TrainPhotos(plan, dataset, split, splitSeed));
-        });
+        }
+        var shared = plan.SplitPerSeed ? null : SplitOf(plan.SplitSeed);
+        var splits = plan.Seeds.Distinct().ToDictionary(seed => seed, seed => shared ?? SplitOf(seed));
         var folder = new ComparisonFolder(outFolder);
         folder.Start(plan);
         var runner = new Runner(plan, dataset, splits, folder, progress, cancellationToken);
@@ -90,7 +91,6 @@ public static class PoseComparison
     private sealed class Runner(ComparisonPlan plan, PoseDataset dataset, IReadOnlyDictionary<int, SeedSplit> splits, ComparisonFolder folder,
         IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
     {
-        private readonly IReadOnlyList<string> trainPhotos = splits[plan.Seeds[0]].TrainPhotos;
         private const int ProbeEpochs = 3;
         private readonly Stopwatch session = Stopwatch.StartNew();
         private double workTrained; // epochs × photos of the entries trained by this process
@@ -229,7 +229,7 @@ public static class PoseComparison
             if (plan.Budget.Minutes is { } minutes) return TimeSpan.FromMinutes(minutes * (left.Length + (currentWork > 0 ? 1 : 0)));
             if (workTrained <= 0) return null;
             var epochs = plan.Budget.Epochs!.Value;
-            var work = currentWork + left.Sum(k => (double)epochs * (k.TrainSize ?? trainPhotos.Count));
+            var work = currentWork + left.Sum(k => (double)epochs * (k.TrainSize ?? splits[k.Seed].TrainPhotos.Count));
             return TimeSpan.FromSeconds(secondsTrained / workTrained * work);
         }
 
@@ -244,8 +244,8 @@ public static class PoseComparison
     }
 }
 
-/// <summary>A minutes budget's speed probe of one variant and train size: one training epoch and the fixed cost around it.</summary>
-/// <param name="EpochSeconds">Wall time of the probe's epoch (training and validation).</param>
-/// <param name="FixedSeconds">The rest of the probe run: building the network, the final evaluation.</param>
-/// <param name="ImagesPerSecond">Training throughput in the probe's epoch.</param>
+/// <summary>A minutes budget's speed probe of one variant and train size: a warm training epoch and the fixed cost around the epochs.</summary>
+/// <param name="EpochSeconds">Mean wall time of the probe's warm epochs (its last two of three; no validation pass).</param>
+/// <param name="FixedSeconds">The rest of the probe run: building the network, the first epoch's decoding, the final evaluation.</param>
+/// <param name="ImagesPerSecond">Training throughput in the probe's warm epochs.</param>
 public sealed record ComparisonProbe(double EpochSeconds, double FixedSeconds, double ImagesPerSecond);
