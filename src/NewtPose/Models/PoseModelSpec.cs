@@ -22,8 +22,23 @@ public sealed record PoseModelSpec(
     /// <summary>Whether the heatmap head also predicts sub-cell location-refinement offsets.</summary>
     public bool LocationRefinement { get; init; } = true;
 
-    /// <summary>Output stride of the heatmaps relative to the input (heatmap head).</summary>
+    /// <summary>
+    /// Output stride of the heatmaps relative to the input: 4 (the Simple-Baselines / DeepLabCut default), 2 (twice the
+    /// output resolution, one more deconvolution at the largest size) or 8 (one fewer).
+    /// </summary>
     public int HeatmapStride { get; init; } = 4;
+
+    /// <summary>The heatmap strides a head can be built for (<see cref="HeatmapStride"/>).</summary>
+    public static IReadOnlyList<int> HeatmapStrides { get; } = [2, 4, 8];
+
+    /// <summary>
+    /// σ of the heatmap head's Gaussian training target, in heatmap cells (so σ·stride input pixels). Training only: the
+    /// decoding does not depend on it; recorded so that a model card says what the model was trained towards.
+    /// </summary>
+    public double HeatmapSigma { get; init; } = DefaultHeatmapSigma;
+
+    /// <summary>The target σ in cells the heatmap head was designed and measured with.</summary>
+    public const double DefaultHeatmapSigma = 2.0;
 
     /// <summary>
     /// For each keypoint, the keypoint it becomes in a horizontal mirror: its swap partner (left ↔ right), else itself.
@@ -49,7 +64,12 @@ public sealed record PoseModelSpec(
             throw new ArgumentException($"Unknown head '{Head}'. Known: {string.Join(", ", PoseModels.Heads)}.");
         if (InputWidth < 32 || InputHeight < 32 || InputWidth % 32 != 0 || InputHeight % 32 != 0)
             throw new ArgumentException($"Input size {InputWidth}x{InputHeight} must be positive multiples of 32 (the backbones have stride 32).");
-        if (HeatmapStride != 4) throw new ArgumentException($"Heatmap stride {HeatmapStride} is not supported; the heads output stride 4.");
+        if (!HeatmapStrides.Contains(HeatmapStride))
+            throw new ArgumentException($"Heatmap stride {HeatmapStride} is not supported; the heads output stride {string.Join(", ", HeatmapStrides)}.");
+        if (!(HeatmapSigma >= 0.5 && HeatmapSigma <= 8))
+            throw new ArgumentException($"Heatmap sigma {HeatmapSigma} must be in [0.5, 8] heatmap cells.");
+        if (Head != "heatmap" && HeatmapSigma != DefaultHeatmapSigma)
+            throw new ArgumentException($"Heatmap sigma {HeatmapSigma} is set, but only the heatmap head trains on Gaussian targets (this is a {Head} head).");
         if (Keypoints is null || Keypoints.Count == 0) throw new ArgumentException("A model needs at least one keypoint name.");
         if (Keypoints.Distinct().Count() != Keypoints.Count) throw new ArgumentException("Keypoint names must be unique.");
         if (Mean is not { Length: 3 } || Std is not { Length: 3 } || Std.Any(s => !(s > 0)))

@@ -45,7 +45,7 @@ public static class PoseModels
         var backbone = BackboneCatalog.Create(spec.Backbone, pretrained);
         PoseHead head = spec.Head switch
         {
-            "heatmap" => new HeatmapHead(backbone.Channels, backbone.Stride, spec.Keypoints.Count, spec.LocationRefinement, spec.HeatmapStride),
+            "heatmap" => new HeatmapHead(backbone.Channels, backbone.Stride, spec.Keypoints.Count, spec.LocationRefinement, spec.HeatmapStride, spec.HeatmapSigma),
             "integral" => new IntegralHead(backbone.Channels, backbone.Stride, spec.Keypoints.Count, spec.HeatmapStride),
             _ => throw new ArgumentException($"Unknown head '{spec.Head}'. Known: {string.Join(", ", Heads)}."),
         };

@@ -92,9 +92,10 @@ public sealed class Trainer
     public static PoseModelSpec SpecFor(TrainingOptions options, Skeleton skeleton)
     {
         var pairs = skeleton.SwapPairs.Select(p => new[] { p.Left, p.Right }).ToArray();
-        if (PoseModels.Names.Any(b => b.Name == options.Backbone))
-            return PoseModels.Spec(options.Backbone, skeleton.Keypoints, options.InputWidth, options.InputHeight, options.Head, pairs);
-        return new(options.Backbone, options.Head, options.InputWidth, options.InputHeight, skeleton.Keypoints, pairs, DefaultMean.ToArray(), DefaultStd.ToArray());
+        var spec = PoseModels.Names.Any(b => b.Name == options.Backbone)
+            ? PoseModels.Spec(options.Backbone, skeleton.Keypoints, options.InputWidth, options.InputHeight, options.Head, pairs)
+            : new(options.Backbone, options.Head, options.InputWidth, options.InputHeight, skeleton.Keypoints, pairs, DefaultMean.ToArray(), DefaultStd.ToArray());
+        return spec with { HeatmapStride = options.HeatmapStride, HeatmapSigma = options.HeatmapSigma };
     }
 
     /// <summary>Starts a new run in <paramref name="runFolder"/> (which must not hold one yet).</summary>
@@ -158,10 +159,11 @@ public sealed class Trainer
         var differences = new List<string>();
         if (earlier.Backbone != spec.Backbone) differences.Add($"backbone {earlier.Backbone} vs {spec.Backbone}");
         if (earlier.Head != spec.Head) differences.Add($"head {earlier.Head} vs {spec.Head}");
+        if (earlier.HeatmapStride != spec.HeatmapStride) differences.Add($"heatmap stride {earlier.HeatmapStride} vs {spec.HeatmapStride}");
         if ((earlier.InputWidth, earlier.InputHeight) != (spec.InputWidth, spec.InputHeight)) differences.Add($"input {earlier.InputWidth}x{earlier.InputHeight} vs {spec.InputWidth}x{spec.InputHeight}");
         if (!earlier.Keypoints.SequenceEqual(spec.Keypoints)) differences.Add($"keypoints ({string.Join(", ", earlier.Keypoints)}) vs ({string.Join(", ", spec.Keypoints)})");
         if (differences.Count > 0)
-            throw new InvalidOperationException($"init_from {folder}: that model differs from this run's ({string.Join("; ", differences)}); train it with the same backbone, head, input size and keypoints, or leave init_from out.");
+            throw new InvalidOperationException($"init_from {folder}: that model differs from this run's ({string.Join("; ", differences)}); train it with the same backbone, head, heatmap stride, input size and keypoints, or leave init_from out.");
         try { network.load(earlierRun.ModelWeights); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {

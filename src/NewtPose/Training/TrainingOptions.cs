@@ -34,6 +34,10 @@ public sealed record TrainingOptions
     public string Head { get; init; } = "heatmap";
     public int InputWidth { get; init; } = 192;
     public int InputHeight { get; init; } = 192;
+    /// <summary>Heatmap output stride relative to the input (<see cref="Models.PoseModelSpec.HeatmapStride"/>): 2, 4 or 8.</summary>
+    public int HeatmapStride { get; init; } = 4;
+    /// <summary>σ of the heatmap head's Gaussian target in heatmap cells (<see cref="Models.PoseModelSpec.HeatmapSigma"/>).</summary>
+    public double HeatmapSigma { get; init; } = Models.PoseModelSpec.DefaultHeatmapSigma;
     public int BatchSize { get; init; } = 8;
     public int Epochs { get; init; } = 80;
     /// <summary>Learning rate of the head (AdamW).</summary>
@@ -108,6 +112,9 @@ public sealed record TrainingOptions
         Check(!string.IsNullOrWhiteSpace(Backbone), "backbone is empty");
         Check(!string.IsNullOrWhiteSpace(Head), "head is empty");
         Check(InputWidth >= 8 && InputHeight >= 8, $"input size {InputWidth}x{InputHeight} is below 8 px");
+        Check(Models.PoseModelSpec.HeatmapStrides.Contains(HeatmapStride), $"heatmap_stride {HeatmapStride} must be one of {string.Join(", ", Models.PoseModelSpec.HeatmapStrides)}");
+        Check(HeatmapSigma >= 0.5 && HeatmapSigma <= 8, $"heatmap_sigma {HeatmapSigma} must be in [0.5, 8] heatmap cells");
+        Check(Head != "integral" || HeatmapSigma == Models.PoseModelSpec.DefaultHeatmapSigma, $"heatmap_sigma {HeatmapSigma} is set, but the integral head trains on no Gaussian target (leave it at {Models.PoseModelSpec.DefaultHeatmapSigma})");
         Check(BatchSize >= 1, $"batch_size {BatchSize} must be at least 1");
         Check(Epochs >= 1, $"epochs {Epochs} must be at least 1");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate {LearningRate} must be positive");

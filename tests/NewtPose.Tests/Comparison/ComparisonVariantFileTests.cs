@@ -28,10 +28,12 @@ public sealed class ComparisonVariantFileTests
         Assert.Equal("resnet18", ComparisonVariant.Load(bare).Single().Apply(NewtPose.Training.PoseTraining.Recommended).Backbone);
     }
 
-    [Fact]
-    public void The_bundled_newt_ablation_loads_and_every_arm_is_valid_over_the_recommended_options()
+    [Theory]
+    [InlineData("ablation-newts.json")]
+    [InlineData("ablation-newts-25.json")]
+    public void The_bundled_newt_ablations_load_and_every_arm_is_valid_over_the_recommended_options(string file)
     {
-        var path = Path.Combine(NewtPose.Tests.Labeling.LabelingTestData.RepositoryRoot(), "bench", "configs", "ablation-newts.json");
+        var path = Path.Combine(NewtPose.Tests.Labeling.LabelingTestData.RepositoryRoot(), "bench", "configs", file);
         var variants = ComparisonVariant.Load(path);
         Assert.Equal("default", variants[0].Name);
         Assert.Empty(variants[0].Overrides);

@@ -9,11 +9,12 @@ namespace NewtPose.Tests.Models;
 /// </summary>
 internal static class ExactHeatmaps
 {
-    /// <summary>(B, K, cells, cells) logits for keypoints (B, K, 2) in input pixels.</summary>
-    public static Tensor Logits(Tensor keypoints, int cells)
+    /// <summary>(B, K, cells, cells) logits for keypoints (B, K, 2) in input pixels; another σ (cells) or peak when given.</summary>
+    public static Tensor Logits(Tensor keypoints, int cells, double sigma = 2, double peak = 0.9)
     {
         var (dx, dy) = Offsets(keypoints, cells);
-        var p = (-(dx.square() + dy.square()) / 8).exp() * 0.9;
+        // Clamped so that a narrow Gaussian's far cells stay finite logits instead of −∞.
+        var p = ((-(dx.square() + dy.square()) / (2 * sigma * sigma)).exp() * peak).clamp_min(1e-30);
         return (p / (1 - p)).log();
     }
 

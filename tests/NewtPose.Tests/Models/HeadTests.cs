@@ -134,4 +134,65 @@ public class HeadTests
         Assert.InRange(logits.mean().item<float>(), -4.7f, -4.5f);
         Assert.InRange(offsets.abs().max().item<float>(), 0f, 0.1f);
     }
+
+    [Fact]
+    public void The_heatmap_loss_is_lowest_on_the_gaussians_of_the_sigma_the_head_was_built_with()
+    {
+        // Binary cross-entropy against a target is lowest where the predicted probabilities are that target, so a head
+        // trained towards σ loses least on logits that are σ-Gaussians, and another σ's head prefers its own.
+        using var truth = TrueKeypoints();
+        using var weights = ones(2, 2);
+        float Loss(double headSigma, double logitSigma)
+        {
+            using var head = new HeatmapHead(8, 4, 2, locationRefinement: false, sigma: headSigma);
+            Assert.Equal(headSigma, head.Sigma);
+            using var logits = ExactHeatmaps.Logits(truth, Size, logitSigma, peak: 0.999);
+            return head.Loss(logits, truth, weights).item<float>();
+        }
+        foreach (var sigma in new[] { 1.0, 2.0, 3.5 })
+        {
+            var others = new[] { 1.0, 2.0, 3.5 }.Where(o => o != sigma).Select(o => (o, Loss(sigma, o))).ToArray();
+            var own = Loss(sigma, sigma);
+            Assert.All(others, o => Assert.True(own < o.Item2, $"head σ {sigma}: {own} on its own Gaussians, {o.Item2} on σ {o.o}"));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HeatmapHead(8, 4, 2, locationRefinement: false, sigma: 0));
+    }
+
+    [Theory]
+    [InlineData(2, 4)]
+    [InlineData(4, 3)]
+    [InlineData(8, 2)]
+    public void The_heatmap_stride_sets_the_output_resolution_and_the_decoded_pixels(int stride, int deconvolutions)
+    {
+        // Fixed stride-32 features (a ResNet's): 64 px input, so 64 / stride cells a side.
+        torch.manual_seed(3);
+        using var head = new HeatmapHead(8, 32, 2, locationRefinement: true, stride: stride);
+        Assert.Equal(stride, head.Stride);
+        Assert.Equal(deconvolutions, head.named_children().Single(c => c.name == "deconv").module.named_children().Count());
+        using var features = randn(1, 8, 2, 2);
+        using var output = head.forward(features);
+        Assert.Equal(new long[] { 1, 6, 64 / stride, 64 / stride }, output.shape);
+
+        // A peak at cell (j, i) with zero offsets decodes to that cell's centre in input pixels: ((j + 0.5)·s, (i + 0.5)·s).
+        var cells = 64 / stride;
+        using var made = full(1, 6, cells, cells, -10f);
+        made.narrow(1, 2, 4).zero_();
+        made[0, 0, 1, cells - 2] = tensor(5f);
+        made[0, 1, cells - 1, 0] = tensor(5f);
+        var (points, _) = head.Decode(made);
+        Assert.Equal((cells - 1.5f) * stride, points[0, 0, 0].item<float>(), 3);
+        Assert.Equal(1.5f * stride, points[0, 0, 1].item<float>(), 3);
+        Assert.Equal(0.5f * stride, points[0, 1, 0].item<float>(), 3);
+        Assert.Equal((cells - 0.5f) * stride, points[0, 1, 1].item<float>(), 3);
+    }
+
+    [Fact]
+    public void A_backbone_already_at_stride_4_cannot_give_heatmaps_at_stride_8_but_one_deconvolution_gives_stride_2()
+    {
+        var coarser = Assert.Throws<ArgumentException>(() => new HeatmapHead(8, 4, 2, locationRefinement: true, stride: 8));
+        Assert.Contains("stride 4 cannot give heatmaps at stride 8", coarser.Message);
+        using var finer = new HeatmapHead(8, 4, 2, locationRefinement: true, stride: 2);
+        using var output = finer.forward(randn(1, 8, 4, 4));
+        Assert.Equal(new long[] { 1, 6, 8, 8 }, output.shape);
+    }
 }

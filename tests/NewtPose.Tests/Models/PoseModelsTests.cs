@@ -94,6 +94,42 @@ public sealed class PoseModelsTests : IDisposable
     }
 
     [Fact]
+    public void A_model_at_another_heatmap_stride_and_sigma_saves_and_loads_them_and_outputs_that_resolution()
+    {
+        torch.manual_seed(4);
+        var spec = PoseModels.Spec("resnet18", ThreeKeypoints, 64, 96) with { HeatmapStride = 2, HeatmapSigma = 3 };
+        using var model = PoseModels.Create(spec, pretrained: false);
+        model.eval();
+        using var input = rand(1, 3, 96, 64);
+        using (var output = model.forward(input)) Assert.Equal(new long[] { 1, 9, 48, 32 }, output.shape);
+        PoseModels.Save(model, folder);
+        var json = File.ReadAllText(Path.Combine(folder, "model.json"));
+        Assert.Contains("\"heatmap_stride\": 2", json);
+        Assert.Contains("\"heatmap_sigma\": 3", json);
+        using var loaded = PoseModels.Load(folder);
+        Assert.Equal(2, loaded.Spec.HeatmapStride);
+        Assert.Equal(3, loaded.Spec.HeatmapSigma);
+
+        // A model card written before the two fields existed reads as stride 4, σ 2 (what every earlier model had).
+        var card = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        Assert.True(card.Remove("heatmap_stride") && card.Remove("heatmap_sigma"));
+        File.WriteAllText(Path.Combine(folder, "model.json"), card.ToJsonString());
+        var older = PoseModels.ReadSpec(Path.Combine(folder, "model.json"));
+        Assert.Equal((4, PoseModelSpec.DefaultHeatmapSigma), (older.HeatmapStride, older.HeatmapSigma));
+    }
+
+    [Fact]
+    public void Heatmap_strides_and_sigmas_outside_what_the_heads_build_are_refused()
+    {
+        var spec = PoseModels.Spec("resnet18", ThreeKeypoints);
+        Assert.Contains("stride 3 is not supported", Assert.Throws<ArgumentException>(() => (spec with { HeatmapStride = 3 }).Validate()).Message);
+        Assert.Contains("stride 16 is not supported", Assert.Throws<ArgumentException>(() => (spec with { HeatmapStride = 16 }).Validate()).Message);
+        Assert.Contains("sigma 0.2 must be in", Assert.Throws<ArgumentException>(() => (spec with { HeatmapSigma = 0.2 }).Validate()).Message);
+        Assert.Contains("only the heatmap head", Assert.Throws<ArgumentException>(() => (spec with { Head = "integral", HeatmapSigma = 3 }).Validate()).Message);
+        (spec with { HeatmapStride = 8, HeatmapSigma = 1 }).Validate();
+    }
+
+    [Fact]
     public void Loading_weights_of_another_architecture_names_both_files()
     {
         using (var model = PoseModels.Create(PoseModels.Spec("hrnet-small", ThreeKeypoints, 64, 64)))

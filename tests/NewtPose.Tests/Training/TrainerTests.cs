@@ -78,6 +78,11 @@ public sealed class TrainerTests : IDisposable
         var scratch = Trainer.SpecFor(new TrainingOptions { Backbone = "resnet18", InputWidth = 192, InputHeight = 192 }, skeleton);
         Assert.Equal(0.229f, scratch.Std[0]);
         Assert.Equal((192, 192), (imagenet.InputWidth, imagenet.InputHeight));
+        Assert.Equal((4, 2.0), (imagenet.HeatmapStride, imagenet.HeatmapSigma));
+        var finer = Trainer.SpecFor(new TrainingOptions { Backbone = "resnet18", HeatmapStride = 2, HeatmapSigma = 3 }, skeleton);
+        Assert.Equal((2, 3.0), (finer.HeatmapStride, finer.HeatmapSigma));
+        var own = Trainer.SpecFor(Toy with { HeatmapStride = 8, HeatmapSigma = 1.5 }, skeleton);
+        Assert.Equal((8, 1.5), (own.HeatmapStride, own.HeatmapSigma));
     }
 
     [Fact]

@@ -48,6 +48,20 @@ public sealed class TrainingOptionsTests : IDisposable
         Assert.Contains("device 'tpu'", invalid.Message);
     }
 
+    [Fact]
+    public void Heatmap_stride_and_sigma_are_read_from_a_config_and_bad_values_are_refused_by_name()
+    {
+        var options = TrainingOptions.Load(Write("finer.json", """{ "heatmap_stride": 2, "heatmap_sigma": 3 }"""));
+        Assert.Equal((2, 3.0), (options.HeatmapStride, options.HeatmapSigma));
+        Assert.Equal((4, 2.0), (new TrainingOptions().HeatmapStride, new TrainingOptions().HeatmapSigma));
+        var e = Assert.Throws<DatasetFormatException>(() => TrainingOptions.Load(Write("bad-heat.json", """{ "heatmap_stride": 3, "heatmap_sigma": 20 }""")));
+        Assert.Contains("bad-heat.json", e.Message);
+        Assert.Contains("heatmap_stride 3 must be one of 2, 4, 8", e.Message);
+        Assert.Contains("heatmap_sigma 20 must be in [0.5, 8]", e.Message);
+        var integral = Assert.Throws<ArgumentException>(() => new TrainingOptions { Head = "integral", HeatmapSigma = 3 }.Validate());
+        Assert.Contains("integral head trains on no Gaussian target", integral.Message);
+    }
+
     private string Write(string name, string json)
     {
         var path = Path.Combine(folder, name);

@@ -8,7 +8,7 @@ namespace NewtPose.Models.Heads;
 /// Simple-Baselines / DeepLabCut heatmap head: deconvolutions up to stride 4, then a 1×1 conv giving K heatmap logits and,
 /// with location refinement, 2·K offset maps (DeepLabCut's locref). Raw output (B, K·(1 + 2r), H, W): channels [0, K) are
 /// logits, channel K + 2k / K + 2k + 1 the x / y offset of keypoint k in heatmap cells.
-/// Loss: binary cross-entropy on the logits against Gaussian targets (σ = 2 cells), plus 0.05 × Huber loss on the
+/// Loss: binary cross-entropy on the logits against Gaussian targets (σ = <see cref="Sigma"/> cells, 2 by default), plus 0.05 × Huber loss on the
 /// offsets within 2 cells of the true location; both masked by the keypoint weights.
 /// Decoding: argmax cell + predicted offset (with locref) or a quadratic fit on the log-probabilities (without);
 /// confidence = sigmoid of the peak logit. The final bias starts at −4.6 (a 1 % prior), which kept early training stable.
@@ -16,9 +16,6 @@ namespace NewtPose.Models.Heads;
 /// </summary>
 public sealed class HeatmapHead : PoseHead
 {
-    /// <summary>Gaussian target σ in heatmap cells.</summary>
-    public const double Sigma = 2.0;
-
     /// <summary>Offsets are trained within this many cells of the true location.</summary>
     public const double RefinementRadius = 2.0;
 
@@ -28,10 +25,13 @@ public sealed class HeatmapHead : PoseHead
     private readonly Sequential deconv;
     private readonly Conv2d final;
 
-    public HeatmapHead(long inChannels, int backboneStride, int keypoints, bool locationRefinement, int stride = 4)
+    public HeatmapHead(long inChannels, int backboneStride, int keypoints, bool locationRefinement, int stride = 4,
+        double sigma = PoseModelSpec.DefaultHeatmapSigma)
         : base(nameof(HeatmapHead), keypoints, stride)
     {
+        if (!(sigma > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "The target σ must be positive.");
         LocationRefinement = locationRefinement;
+        Sigma = sigma;
         long channels;
         (deconv, channels) = DeconvStack(inChannels, backboneStride, stride);
         final = FinalConv(channels, keypoints * (locationRefinement ? 3 : 1), bias: -4.6, biasedChannels: keypoints);
@@ -39,6 +39,9 @@ public sealed class HeatmapHead : PoseHead
     }
 
     public bool LocationRefinement { get; }
+
+    /// <summary>Gaussian target σ in heatmap cells.</summary>
+    public double Sigma { get; }
 
     public override Tensor forward(Tensor features) => final.forward(deconv.forward(features));
 

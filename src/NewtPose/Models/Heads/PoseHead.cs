@@ -66,13 +66,14 @@ public abstract class PoseHead : nn.Module<Tensor, Tensor>
         (values * weights).sum() / weights.sum().clamp_min(1e-6);
 
     /// <summary>
-    /// Upsamples backbone features to stride 4 with log2(backboneStride / 4) blocks of ConvTranspose(k4, s2, p1) + BN + ReLU
-    /// (Simple Baselines; BN, not GroupNorm, kept training stable), named deconv.N.0/1/2. None for a stride-4 backbone.
+    /// Upsamples backbone features to <paramref name="stride"/> (4 by default) with log2(backboneStride / stride) blocks of
+    /// ConvTranspose(k4, s2, p1) + BN + ReLU (Simple Baselines; BN, not GroupNorm, kept training stable), named
+    /// deconv.N.0/1/2. None when the backbone already has that stride.
     /// </summary>
     protected static (Sequential Layers, long Channels) DeconvStack(long inChannels, int backboneStride, int stride, long width = 256)
     {
         if (backboneStride < stride || backboneStride % stride != 0 || !int.IsPow2(backboneStride / stride))
-            throw new ArgumentException($"A backbone of stride {backboneStride} cannot be upsampled to stride {stride} by 2× deconvolutions.");
+            throw new ArgumentException($"A backbone of stride {backboneStride} cannot give heatmaps at stride {stride}: 2× deconvolutions only upsample, by powers of two (heatmap stride {backboneStride} or a smaller power of two for this backbone).");
         var layers = nn.Sequential();
         var channels = inChannels;
         for (var i = 0; (backboneStride >> i) > stride; i++)
