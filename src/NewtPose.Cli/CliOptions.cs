@@ -29,6 +29,22 @@ internal static class CliOptions
     public static Option<int> RefinePasses() =>
         WholeNumber("--refine-passes", $"Re-crops around the points after the whole-photo pass (0-8; default {EngineOptions.DefaultRefinePasses}).", EngineOptions.DefaultRefinePasses);
 
+    /// <summary>`--ensemble RUN,…` of the commands that run the inference engine on run folders (predict, evaluate).</summary>
+    public static Option<string?> Ensemble(string scoredOn) =>
+        new("--ensemble") { Description = $"Other run folders (comma-separated) whose models are averaged with --run's: an ensemble (same input size, keypoints, head, heatmap stride and crop policy){scoredOn}." };
+
+    /// <summary>--run followed by the --ensemble folders, as full paths; null without --ensemble. Each must hold a model.</summary>
+    public static string[]? EnsembleMembers(string run, string? ensemble)
+    {
+        if (ensemble is null) return null;
+        var members = ensemble.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath).Prepend(Path.GetFullPath(run)).ToArray();
+        if (members.Length < 2) throw new ArgumentException("--ensemble lists no run folder.");
+        foreach (var member in members.Skip(1))
+            if (!File.Exists(Path.Combine(member, "model.json")))
+                throw new ArgumentException($"--ensemble: {member} holds no model (model.json + model.weights).");
+        return members;
+    }
+
     public static Option<double> Number(string name, string description, double fallback) =>
         new(name)
         {

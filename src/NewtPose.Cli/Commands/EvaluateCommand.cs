@@ -10,11 +10,12 @@ using NewtPose.Training;
 namespace NewtPose.Cli.Commands;
 
 /// <summary>
-/// `newtpose evaluate --run RUN_DIR [--model model.onnx] [--data PATH] [--format F] [--split test|val|train|all]
+/// `newtpose evaluate --run RUN_DIR [--model model.onnx | --ensemble RUN,…] [--data PATH] [--format F] [--split test|val|train|all]
 /// [--flip-test] [--json] [--report FILE] [--force]`: scores a run's model the way a new photo is processed (the animal
 /// found by the model), beside the same photos on label crops. Labels default to the ones the run recorded (data.json);
 /// the split to the run's split.json; the flip test to what the run scored with. With --model the network is that
-/// exported file (float or int8) in the ONNX Runtime engine, scored on the run's labels and split.
+/// exported file (float or int8) in the ONNX Runtime engine, scored on the run's labels and split. With --ensemble the
+/// models of --run and the runs listed are averaged (<see cref="PoseEvaluator.EvaluateEnsemble"/>), on --run's split.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -22,6 +23,7 @@ internal static class EvaluateCommand
     {
         var run = new Option<string>("--run") { Description = "Run folder (model.json + model.weights, split.json, options.json).", Required = true };
         var model = new Option<string?>("--model") { Description = "Score this exported model.onnx (`newtpose export`, float or int8) instead of the run's TorchSharp weights; labels and split still come from --run." };
+        var ensemble = CliOptions.Ensemble(", scored on --run's split, on which no member may have trained");
         var data = new Option<string?>("--data") { Description = "Labels to score against (default: the ones the run was trained on, from its data.json)." };
         var format = new Option<string?>("--format") { Description = "coco, dlc or yolo (default: detected)." };
         var split = new Option<string>("--split") { Description = "test (default), val, train or all.", DefaultValueFactory = _ => "test" };
@@ -32,7 +34,7 @@ internal static class EvaluateCommand
         var report = new Option<string?>("--report") { Description = "Write an HTML report (opens offline) to this file." };
         var force = new Option<bool>("--force") { Description = "Replace an existing --report file." };
         var command = new Command("evaluate", "Score a trained model on labelled photos: the animal found by the model (honest), beside label crops.");
-        foreach (var o in new Option[] { run, model, data, format, split, flipTest, refinePasses, json, report, force }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, model, ensemble, data, format, split, flipTest, refinePasses, json, report, force }) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -41,6 +43,8 @@ internal static class EvaluateCommand
             {
                 var folder = Path.GetFullPath(parse.GetValue(run)!);
                 var onnx = parse.GetValue(model) is { } m ? Path.GetFullPath(m) : null;
+                if (parse.GetValue(ensemble) is not null && onnx is not null) throw new ArgumentException("--ensemble averages run folders' TorchSharp models; it cannot be combined with --model.");
+                var members = CliOptions.EnsembleMembers(folder, parse.GetValue(ensemble));
                 if (onnx is null && !File.Exists(Path.Combine(folder, "model.json")))
                     throw new ArgumentException($"--run {folder} holds no model (model.json + model.weights): give a run folder written by `newtpose train`.");
                 var reportFile = parse.GetValue(report);
@@ -50,13 +54,17 @@ internal static class EvaluateCommand
                 var dataset = PoseData.Load(labels, labelFormat);
                 foreach (var warning in dataset.Warnings) stderr.WriteLine($"warning: {warning}");
                 var splitName = parse.GetValue(split)!;
-                stderr.WriteLine($"evaluating {onnx ?? folder} on the {splitName} photos of {labels} ...");
-                var evaluation = PoseEvaluator.EvaluateRun(folder, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken,
-                    onnxModel: onnx, refinePasses: parse.GetValue(refinePasses));
+                var scoredName = members is null ? onnx ?? folder : $"{string.Join(" + ", members)} (ensemble of {members.Length})";
+                stderr.WriteLine($"evaluating {scoredName} on the {splitName} photos of {labels} ...");
+                var evaluation = members is null
+                    ? PoseEvaluator.EvaluateRun(folder, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken,
+                        onnxModel: onnx, refinePasses: parse.GetValue(refinePasses))
+                    : PoseEvaluator.EvaluateEnsemble(members, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken,
+                        refinePasses: parse.GetValue(refinePasses));
                 foreach (var failed in evaluation.Photos.Where(p => p.Error is not null))
                     stderr.WriteLine($"warning: {failed.Image.Path} could not be predicted ({failed.Error}); its animals count as missed.");
 
-                stdout.WriteLine(parse.GetValue(json) ? Json(evaluation, folder, labels, onnx).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : Text(evaluation, onnx ?? folder));
+                stdout.WriteLine(parse.GetValue(json) ? Json(evaluation, folder, labels, onnx, members).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : Text(evaluation, scoredName));
                 if (reportFile is not null)
                 {
                     AtomicFile.WriteAllText(reportFile, EvaluationCharts.ReportHtml(evaluation, dataset, folder));
@@ -90,13 +98,14 @@ internal static class EvaluateCommand
         $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}, {e.RefinePasses} refine passes; animal found by the model, original photo pixels; " +
         $"OKS sigmas {e.Found.Sigmas?.Source}\n" + EvaluationTable.Of(e.Found, labelCrops: e.LabelCrops);
 
-    /// <summary>The one JSON object of --json: the run and labels (and the .onnx scored, when given), then the evaluation as metrics.json holds it.</summary>
-    internal static JsonObject Json(PoseEvaluation e, string runFolder, string labels, string? onnxModel = null)
+    /// <summary>The one JSON object of --json: the run and labels (and the .onnx scored, or the ensemble's run folders, when given), then the evaluation as metrics.json holds it.</summary>
+    internal static JsonObject Json(PoseEvaluation e, string runFolder, string labels, string? onnxModel = null, IReadOnlyList<string>? ensemble = null)
     {
         var root = EvaluationReportJson.ToJsonObject(e);
         root.Insert(0, "run", runFolder);
         root.Insert(1, "data", Path.GetFullPath(labels));
         if (onnxModel is not null) root.Insert(2, "model", onnxModel);
+        if (ensemble is not null) root.Insert(2, "ensemble", new JsonArray(ensemble.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray()));
         return root;
     }
 }

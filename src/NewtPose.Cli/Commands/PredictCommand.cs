@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace NewtPose.Cli.Commands;
 
 /// <summary>
-/// `newtpose predict --run RUN_DIR --images DIR|GLOB|FILE… --out FILE [--format coco|csv|dlc] [--overlays DIR]
+/// `newtpose predict --run RUN_DIR [--ensemble RUN,…] --images DIR|GLOB|FILE… --out FILE [--format coco|csv|dlc] [--overlays DIR]
 /// [--flip-test] [--batch N] [--force]`: keypoints on photos nobody labelled, through the <see cref="PoseEngine"/>
 /// (the animal found by the model, then cropped as in training). Streamed: a batch of photos at a time. Exit code 0
 /// when every photo was predicted, 1 when some could not be read (they are named in the output and on stderr), 2 for
@@ -22,6 +22,7 @@ internal static class PredictCommand
     {
         var run = new Option<string?>("--run") { Description = "Run folder (or any folder with model.json + model.weights): the TorchSharp engine." };
         var model = new Option<string?>("--model") { Description = "An exported model.onnx (`newtpose export`): the ONNX Runtime engine, which never loads libtorch. Give --run or --model." };
+        var ensemble = CliOptions.Ensemble("");
         var images = new Option<string[]>("--images") { Description = "Photos: a folder (searched recursively for .jpg/.jpeg/.png), a glob such as 'photos/*.jpg', or files.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "The predictions file to write (atomically).", Required = true };
         var format = new Option<string>("--format") { Description = "coco (default: COCO keypoint JSON with scores), csv (image, keypoint, x, y, confidence) or dlc (DeepLabCut-style CSV).", DefaultValueFactory = _ => "coco" };
@@ -31,10 +32,11 @@ internal static class PredictCommand
         var refinePasses = CliOptions.RefinePasses();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
         var command = new Command("predict", "Predict keypoints on new photos with a trained model: finds the animal, writes COCO/CSV/DLC and optional overlays.");
-        foreach (var o in new Option[] { run, model, images, output, format, overlays, flipTest, batch, refinePasses, force }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, model, ensemble, images, output, format, overlays, flipTest, batch, refinePasses, force }) command.Options.Add(o);
         command.Validators.Add(r =>
         {
             if ((r.GetValue(run) is null) == (r.GetValue(model) is null)) r.AddError("predict needs the model: give either --run RUN_DIR or --model model.onnx.");
+            if (r.GetValue(ensemble) is not null && r.GetValue(run) is null) r.AddError("--ensemble averages run folders' models with --run's: give --run (an exported --model runs alone).");
         });
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandRunner.Run(parse, (stdout, stderr) =>
         {
@@ -49,7 +51,9 @@ internal static class PredictCommand
                 throw new ArgumentException($"--overlays {overlayFolder} lies in the photos' folder {root}; choose a folder outside it.");
             var engineOptions = new EngineOptions { FlipTest = parse.GetValue(flipTest), BatchSize = parse.GetValue(batch), RefinePasses = parse.GetValue(refinePasses) };
             var source = Path.GetFullPath((parse.GetValue(run) ?? parse.GetValue(model))!).TrimEnd(Path.DirectorySeparatorChar);
-            using var engine = parse.GetValue(model) is { } onnx ? OnnxBackend.OpenEngine(onnx, engineOptions) : PoseEngine.Open(source, engineOptions);
+            var members = parse.GetValue(run) is { } r ? CliOptions.EnsembleMembers(r, parse.GetValue(ensemble)) : null;
+            using var engine = parse.GetValue(model) is { } onnx ? OnnxBackend.OpenEngine(onnx, engineOptions)
+                : members is not null ? PoseEngine.Open(members, engineOptions) : PoseEngine.Open(source, engineOptions);
             stdout.WriteLine($"{photos.Count} photos under {root}; model {source} ({engine.Model.Spec.Backbone}, {engine.Model.Spec.InputWidth}x{engine.Model.Spec.InputHeight}, " +
                              $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.Options.FlipTest ? "on" : "off")}, {engine.Options.RefinePasses} refine passes, batch {engine.Options.BatchSize}");
             var watch = Stopwatch.StartNew();

@@ -92,6 +92,39 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Scores an ensemble of the runs in <paramref name="runFolders"/> (<see cref="PoseEngine.Open(IReadOnlyList{string}, EngineOptions?)"/>)
+    /// on <paramref name="split"/> of the first run's split.json. Honest only if no member saw a scored photo: a scored photo
+    /// in any member's train split (or, scoring the test split, its validation split) is refused by name (so members from seeded splits of their own cannot be
+    /// scored together; "all" and "train" are refused for the same reason). The flip test: as the first run scored.
+    /// </summary>
+    public static PoseEvaluation EvaluateEnsemble(IReadOnlyList<string> runFolders, PoseDataset dataset, string split = "test", bool? flipTest = null,
+        EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
+        int refinePasses = EngineOptions.DefaultRefinePasses)
+    {
+        ArgumentNullException.ThrowIfNull(runFolders);
+        if (runFolders.Count < 2) throw new ArgumentException($"An ensemble needs at least two run folders; got {runFolders.Count}.", nameof(runFolders));
+        if (split is "all" or "train")
+            throw new ArgumentException($"An ensemble is scored on photos none of its members trained on: the test or val split, not '{split}'.");
+        var images = EvaluationSplits.Images(runFolders[0], dataset, split);
+        var scored = images.Select(i => i.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in runFolders)
+        {
+            var file = Path.Combine(folder, "split.json");
+            if (!File.Exists(file)) throw new FileNotFoundException($"{folder} has no split.json: an ensemble member must say which photos it learnt from.", file);
+            var member = DatasetSplit.Load(file);
+            // A test photo must be outside every member's train and validation photos (validation picked the kept epoch);
+            // scoring the val split is already a model-selection figure, so there only training photos count.
+            var seen = member.Train.Concat(split == "test" ? member.Val : []).Where(scored.Contains).ToArray();
+            if (seen.Length > 0)
+                throw new InvalidDataException($"{file}: {seen.Length} of the {split} photos of {runFolders[0]} are among this member's training or model-selection photos " +
+                    $"(first: {seen[0]}); an ensemble is scored only on photos none of its members saw. Train the members on one split (the same split seed).");
+        }
+        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolders[0]), RefinePasses = refinePasses };
+        using var engine = PoseEngine.Open(runFolders, engineOptions);
+        return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
+    }
+
     /// <summary>Evaluates <paramref name="images"/> of <paramref name="dataset"/> (all of its images when null).</summary>
     public PoseEvaluation Evaluate(PoseDataset dataset, IReadOnlyList<LabeledImage>? images = null, string split = "all",
         IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -84,13 +84,23 @@ public sealed class PoseDecoder
     }
 
     /// <summary>The flip test's output: the mean of the direct output and the unflipped mirrored one, value by value.</summary>
-    public static RawOutput Average(RawOutput direct, RawOutput unflipped)
+    public static RawOutput Average(RawOutput direct, RawOutput unflipped) => Average([direct, unflipped]);
+
+    /// <summary>The element-wise mean of raw outputs of one shape (the flip test's two branches, an ensemble's members).</summary>
+    public static RawOutput Average(IReadOnlyList<RawOutput> outputs)
     {
-        if (direct.Values.Length != unflipped.Values.Length || direct.Channels != unflipped.Channels || direct.Width != unflipped.Width)
-            throw new ArgumentException("The direct and the mirrored output differ in shape.");
-        var values = new float[direct.Values.Length];
-        for (var i = 0; i < values.Length; i++) values[i] = (direct.Values[i] + unflipped.Values[i]) / 2;
-        return direct with { Values = values };
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (outputs.Count == 0) throw new ArgumentException("Nothing to average.", nameof(outputs));
+        var first = outputs[0];
+        foreach (var other in outputs.Skip(1))
+            if (other.Values.Length != first.Values.Length || (other.Batch, other.Channels, other.Height, other.Width) != (first.Batch, first.Channels, first.Height, first.Width))
+                throw new ArgumentException($"Raw outputs of different shapes cannot be averaged: {first.Batch}x{first.Channels}x{first.Height}x{first.Width} vs {other.Batch}x{other.Channels}x{other.Height}x{other.Width}.");
+        var values = new float[first.Values.Length];
+        foreach (var output in outputs)
+            for (var i = 0; i < values.Length; i++) values[i] += output.Values[i];
+        var scale = 1f / outputs.Count;
+        for (var i = 0; i < values.Length; i++) values[i] *= scale;
+        return first with { Values = values };
     }
 
     /// <summary>Mirrors batch × 3 × H × W planar pixels along their width (the input's horizontal mirror, x → W − x).</summary>

@@ -45,6 +45,55 @@ public sealed class PoseEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// An ensemble of the models saved in <paramref name="runFolders"/> (<see cref="EnsembleBackend"/>: their raw outputs
+    /// averaged), seen through the first one's card. The models must see photos the same way (crop policy, locator,
+    /// views, decoding: <see cref="EnsembleDifference"/>) and produce outputs of one meaning; otherwise the error names
+    /// both folders and what differs. One folder opens that model alone, as <see cref="Open(string, EngineOptions?)"/>.
+    /// </summary>
+    public static PoseEngine Open(IReadOnlyList<string> runFolders, EngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(runFolders);
+        if (runFolders.Count == 0) throw new ArgumentException("No model folder given.", nameof(runFolders));
+        if (runFolders.Count == 1) return Open(runFolders[0], options);
+        var cards = runFolders.Select(f => PoseModels.LoadCard(f)).ToArray();
+        for (var i = 1; i < cards.Length; i++)
+        {
+            var problem = EnsembleDifference(cards[0], cards[i]);
+            if (problem is not null)
+                throw new InvalidDataException($"{runFolders[i]} cannot join an ensemble with {runFolders[0]}: {problem}.");
+        }
+        // The flip test is allowed only if every member learnt from mirrored photos (unknown counts as allowed, as for one model).
+        var card = cards[0] with { TrainedWithFlips = cards.Any(c => c.TrainedWithFlips == false) ? false : cards.All(c => c.TrainedWithFlips == true) ? true : null };
+        var members = new List<IPoseBackend>();
+        try
+        {
+            foreach (var folder in runFolders) members.Add(new TorchBackend(PoseModels.Load(folder)));
+            return new PoseEngine(new EnsembleBackend(members), card, options);
+        }
+        catch
+        {
+            foreach (var member in members) member.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What keeps two model cards from being one ensemble (how photos are cropped and decoded, the outputs), or null.</summary>
+    public static string? EnsembleDifference(ModelCard first, ModelCard other)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(other);
+        if (EnsembleBackend.OutputDifference(first.Spec, other.Spec) is { } output) return output;
+        static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value);
+        if (Json(first.Crop) != Json(other.Crop)) return $"crop policy {Json(first.Crop)} vs {Json(other.Crop)}";
+        if (Json(first.Locator) != Json(other.Locator)) return $"locator {Json(first.Locator)} vs {Json(other.Locator)}";
+        if (Json(first.Views) != Json(other.Views)) return "views differ";
+        if (first.Decoding != other.Decoding) return $"decoding {first.Decoding} vs {other.Decoding}";
+        if (first.RefinementRadius != other.RefinementRadius) return $"refinement radius {first.RefinementRadius} vs {other.RefinementRadius}";
+        if (first.PixelConvention != other.PixelConvention) return $"pixel convention {first.PixelConvention} vs {other.PixelConvention}";
+        return null;
+    }
+
     /// <summary>An engine over any backend for the model <paramref name="model"/> describes; the engine owns (disposes) the backend.</summary>
     public PoseEngine(IPoseBackend backend, ModelCard model, EngineOptions? options = null)
     {

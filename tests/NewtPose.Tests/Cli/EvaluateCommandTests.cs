@@ -157,4 +157,52 @@ public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<Ti
         Assert.Contains("onnx engine", predict.Out);
         Assert.Equal(8, JsonNode.Parse(File.ReadAllText(predictions))!["images"]!.AsArray().Count);
     }
+
+    /// <summary>A copy of the tiny run (model, split, options, recorded labels) at <paramref name="name"/>.</summary>
+    private string CopyOfRun(string name)
+    {
+        var copy = Path.Combine(tiny.Root, name);
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(tiny.Run)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)), overwrite: true);
+        return copy;
+    }
+
+    [Fact]
+    public void An_ensemble_of_a_model_with_itself_scores_exactly_as_the_model_and_is_named_in_the_json()
+    {
+        var twin = CopyOfRun("twin");
+        var alone = JsonNode.Parse(CliRunner.Run("evaluate", "--run", tiny.Run, "--json").Out)!;
+        var pair = CliRunner.Run("evaluate", "--run", tiny.Run, "--ensemble", twin, "--json");
+        Assert.True(pair.Exit == 0, pair.Error);
+        var scored = JsonNode.Parse(pair.Out)!;
+        Assert.Equal([Path.GetFullPath(tiny.Run), Path.GetFullPath(twin)], scored["ensemble"]!.AsArray().Select(n => (string)n!).ToArray());
+        // Two equal outputs average to that output: the same points, so the same figures to the last digit.
+        foreach (var field in new[] { "mean_px_error", "rmse_px", "pck_0_05", "oks_ap", "n_images" })
+            Assert.Equal(alone[field]!.ToJsonString(), scored[field]!.ToJsonString());
+        Assert.Contains("(ensemble of 2)", CliRunner.Run("evaluate", "--run", tiny.Run, "--ensemble", twin).Out);
+    }
+
+    [Fact]
+    public void An_ensemble_member_that_trained_on_the_scored_photos_or_crops_otherwise_is_refused_by_name()
+    {
+        var leaky = CopyOfRun("leaky");
+        var split = DatasetSplit.Load(Path.Combine(tiny.Run, "split.json"));
+        (split with { Train = [.. split.Train, .. split.Test], Test = [] }).Save(Path.Combine(leaky, "split.json"));
+        var refused = CliRunner.Run("evaluate", "--run", tiny.Run, "--ensemble", leaky, "--json");
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains(Path.Combine(leaky, "split.json"), refused.Error);
+        Assert.Contains($"{split.Test.Count} of the test photos", refused.Error);
+
+        var otherCrop = CopyOfRun("other-crop");
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(otherCrop, "model.json")))!.AsObject();
+        var margin = card["crop"]!["margin"]!;
+        card["crop"]!["margin"] = (double)margin + 0.1;
+        File.WriteAllText(Path.Combine(otherCrop, "model.json"), card.ToJsonString());
+        var differs = CliRunner.Run("evaluate", "--run", tiny.Run, "--ensemble", otherCrop);
+        Assert.Equal(1, differs.Exit);
+        Assert.Contains($"{Path.GetFullPath(otherCrop)} cannot join an ensemble with {Path.GetFullPath(tiny.Run)}: crop policy", differs.Error);
+
+        Assert.Contains("cannot be combined with --model", CliRunner.Run("evaluate", "--run", tiny.Run, "--ensemble", otherCrop, "--model", "x.onnx").Error);
+        Assert.Contains("test or val split", CliRunner.Run("evaluate", "--run", tiny.Run, "--ensemble", CopyOfRun("twin-all"), "--split", "all").Error);
+    }
 }

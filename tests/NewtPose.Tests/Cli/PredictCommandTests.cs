@@ -129,4 +129,31 @@ public sealed class PredictCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, noModel.Exit);
         Assert.Contains("--run RUN_DIR or --model model.onnx", noModel.Error);
     }
+
+    [Fact]
+    public void An_ensemble_predicts_the_average_of_its_members_and_a_member_of_another_input_size_is_refused()
+    {
+        // Two models of one architecture from different seeds: the ensemble's points are its own, not either member's.
+        var other = EnginePhotos.SaveUntrainedModel(Path.Combine(folder.Path, "other"), seed: 2);
+        string Predict(string name, params string[] extra)
+        {
+            var output = Path.Combine(folder.Path, name + ".csv");
+            var (exit, stdout, stderr) = CliRunner.Run(["predict", .. extra, "--images", Path.Combine(photos, "a.png"), "--out", output, "--format", "csv"]);
+            Assert.True(exit == 0, stderr);
+            if (extra.Contains("--ensemble")) Assert.Contains("torch ensemble of 2 engine", stdout);
+            return File.ReadAllText(output);
+        }
+        var (first, second) = (Predict("first", "--run", run), Predict("second", "--run", other));
+        var ensemble = Predict("ensemble", "--run", run, "--ensemble", other);
+        Assert.NotEqual(first, second);
+        Assert.NotEqual(first, ensemble);
+        Assert.NotEqual(second, ensemble);
+        Assert.Equal(ensemble, Predict("reversed", "--run", other, "--ensemble", run).Replace("NewtPose_other", "NewtPose_run"));
+
+        var larger = EnginePhotos.SaveUntrainedModel(Path.Combine(folder.Path, "larger"), size: 96);
+        var refused = CliRunner.Run("predict", "--run", run, "--ensemble", larger, "--images", photos, "--out", Path.Combine(folder.Path, "x.csv"));
+        Assert.Equal(ExitCodes.Failure, refused.Exit);
+        Assert.Contains("input 64x64 vs 96x96", refused.Error);
+        Assert.Contains("--ensemble averages", CliRunner.Run("predict", "--model", "m.onnx", "--ensemble", larger, "--images", photos, "--out", "x.csv").Error);
+    }
 }
