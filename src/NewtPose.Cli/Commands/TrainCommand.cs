@@ -177,7 +177,8 @@ internal static class TrainCommand
         var augmentation = AugmentationOptions.PresetNames.FirstOrDefault(n => AugmentationOptions.Preset(n) == o.Augmentation) ?? "custom (see options.json)";
         var stopping = o.EarlyStoppingPatience > 0 ? $"early stopping after {o.EarlyStoppingPatience} epochs without a better validation error" : "early stopping off";
         // Said only when changed, so the usual line stays short.
-        var heatmaps = (o.HeatmapStride, o.HeatmapSigma) == (new TrainingOptions().HeatmapStride, new TrainingOptions().HeatmapSigma)
+        var defaults = new TrainingOptions();
+        var heatmaps = (o.HeatmapStride, o.HeatmapSigma) == (defaults.HeatmapStride, defaults.HeatmapSigma)
             ? "" : string.Create(CultureInfo.InvariantCulture, $" (heatmaps at stride {o.HeatmapStride}, target sigma {o.HeatmapSigma:G3} cells)");
         return string.Create(CultureInfo.InvariantCulture,
             $"{o.Backbone} + {o.Head} head{heatmaps}, {o.InputWidth}x{o.InputHeight}, {o.Epochs} epochs, batch {o.BatchSize}; " +

@@ -40,6 +40,9 @@ public sealed record PoseModelSpec(
     /// <summary>The target σ in cells the heatmap head was designed and measured with.</summary>
     public const double DefaultHeatmapSigma = 2.0;
 
+    /// <summary>The target σ range, in cells, a model may be trained with (<see cref="HeatmapSigma"/>).</summary>
+    public const double MinHeatmapSigma = 0.5, MaxHeatmapSigma = 8;
+
     /// <summary>
     /// For each keypoint, the keypoint it becomes in a horizontal mirror: its swap partner (left ↔ right), else itself.
     /// What the flip test uses to read a mirrored prediction back under the right names.
@@ -66,8 +69,8 @@ public sealed record PoseModelSpec(
             throw new ArgumentException($"Input size {InputWidth}x{InputHeight} must be positive multiples of 32 (the backbones have stride 32).");
         if (!HeatmapStrides.Contains(HeatmapStride))
             throw new ArgumentException($"Heatmap stride {HeatmapStride} is not supported; the heads output stride {string.Join(", ", HeatmapStrides)}.");
-        if (!(HeatmapSigma >= 0.5 && HeatmapSigma <= 8))
-            throw new ArgumentException($"Heatmap sigma {HeatmapSigma} must be in [0.5, 8] heatmap cells.");
+        if (!(HeatmapSigma >= MinHeatmapSigma && HeatmapSigma <= MaxHeatmapSigma))
+            throw new ArgumentException(FormattableString.Invariant($"Heatmap sigma {HeatmapSigma} must be in [{MinHeatmapSigma}, {MaxHeatmapSigma}] heatmap cells."));
         if (Head != "heatmap" && HeatmapSigma != DefaultHeatmapSigma)
             throw new ArgumentException($"Heatmap sigma {HeatmapSigma} is set, but only the heatmap head trains on Gaussian targets (this is a {Head} head).");
         if (Keypoints is null || Keypoints.Count == 0) throw new ArgumentException("A model needs at least one keypoint name.");

@@ -113,7 +113,8 @@ public sealed record TrainingOptions
         Check(!string.IsNullOrWhiteSpace(Head), "head is empty");
         Check(InputWidth >= 8 && InputHeight >= 8, $"input size {InputWidth}x{InputHeight} is below 8 px");
         Check(Models.PoseModelSpec.HeatmapStrides.Contains(HeatmapStride), $"heatmap_stride {HeatmapStride} must be one of {string.Join(", ", Models.PoseModelSpec.HeatmapStrides)}");
-        Check(HeatmapSigma >= 0.5 && HeatmapSigma <= 8, $"heatmap_sigma {HeatmapSigma} must be in [0.5, 8] heatmap cells");
+        Check(HeatmapSigma >= Models.PoseModelSpec.MinHeatmapSigma && HeatmapSigma <= Models.PoseModelSpec.MaxHeatmapSigma,
+            FormattableString.Invariant($"heatmap_sigma {HeatmapSigma} must be in [{Models.PoseModelSpec.MinHeatmapSigma}, {Models.PoseModelSpec.MaxHeatmapSigma}] heatmap cells"));
         Check(Head != "integral" || HeatmapSigma == Models.PoseModelSpec.DefaultHeatmapSigma, $"heatmap_sigma {HeatmapSigma} is set, but the integral head trains on no Gaussian target (leave it at {Models.PoseModelSpec.DefaultHeatmapSigma})");
         Check(BatchSize >= 1, $"batch_size {BatchSize} must be at least 1");
         Check(Epochs >= 1, $"epochs {Epochs} must be at least 1");
