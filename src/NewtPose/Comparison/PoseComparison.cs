@@ -21,7 +21,7 @@ namespace NewtPose.Comparison;
 /// One split (<see cref="PoseTraining.DefaultSplit"/> with the plan's split seed) for every entry: the same validation and
 /// test photos. A train size n takes the first n photos of the train split shuffled by the entry's seed
 /// (<see cref="Subset"/>), so for one seed the 10 photos are among the 25, and every variant of a seed trains on the same
-/// photos. Output folder: plan.json, entries/ID.json (one per finished entry, written atomically), runs/ID/ (run folders),
+/// photos. Output folder: plan.json, entries/ID.json (one per finished entry, written atomically), runs/ID/ (run folders, with data.json),
 /// probes/ (speed probes of a minutes budget), results.json, results.csv, results.md, report.html. Run again with the same
 /// plan, finished entries are read back and skipped; a run folder left by a stopped entry is cleared and trained again.
 /// </summary>
@@ -118,6 +118,9 @@ public static class PoseComparison
             var watch = Stopwatch.StartNew();
             var (evaluation, bestEpoch, history, capHit) = Train(key, options, SplitFor(photos, seedSplit), runFolder, index, count, epochs);
             var wall = watch.Elapsed.TotalSeconds;
+            // The entry's run folder names its labels, so `newtpose evaluate --run` (flip test off, more refine passes, an
+            // ensemble) scores it again without being told where they are.
+            RunFolder.RecordData(runFolder, plan.Data, null);
             Report(key, index, count, ComparisonStage.Inference, epochs);
             var (parameters, inference) = Speed(runFolder, options, evaluation.Photos.Select(p => p.Image).ToArray());
             var info = PoseModels.Names.Single(b => b.Name == options.Backbone);

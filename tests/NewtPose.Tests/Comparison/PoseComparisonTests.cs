@@ -41,6 +41,8 @@ public sealed class PoseComparisonTests
         // The trainer's own found-crop figure, not a second evaluation: metrics.json of the entry's run folder holds the same number.
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "runs", "resnet18-n1-seed1", "metrics.json")))!;
         Assert.Equal((double)metrics["mean_px_error"]!, one.Found.MeanPxError!.Value, 9);
+        // The run folder names its labels, as a trained run does, for `newtpose evaluate --run` without --data.
+        Assert.Equal(Path.GetFullPath(plan.Data), NewtPose.Training.RunFolder.RecordedData(Path.Combine(folder.Path, "runs", "resnet18-n1-seed1"))!.Value.Path);
         // Nested: the 1 photo is among the 3; the test photos are the plan split's for both, and no validation pass runs.
         var split1 = NewtPose.Data.Splits.DatasetSplit.Load(Path.Combine(folder.Path, "runs", "resnet18-n1-seed1", "split.json"));
         var split3 = NewtPose.Data.Splits.DatasetSplit.Load(Path.Combine(folder.Path, "runs", "resnet18-n3-seed1", "split.json"));
