@@ -27,7 +27,7 @@ internal static class CompareCommand
             Description = "A variants file instead of --backbones: named arms, each a set of options.json fields laid over the base options (an ablation; docs/comparison.md).",
         };
         var heads = CliOptions.Names("--heads", $"Heads to compare, comma-separated ({string.Join(", ", PoseModels.Heads)}; default heatmap).");
-        var epochs = CliOptions.WholeNumber("--epochs", "Every entry trains this many epochs.");
+        var epochs = CliOptions.WholeNumber("--epochs", "Every entry trains this many epochs (default: the recipe's schedule, sized by each entry's train set as `newtpose train` sizes it).");
         var minutes = new Option<double?>("--budget-minutes")
         {
             Description = "Every entry gets this wall time: a three-epoch probe per backbone and train size measures the speed, and the epochs are chosen so the whole learning-rate schedule fits.",
@@ -56,7 +56,7 @@ internal static class CompareCommand
         {
             try
             {
-                if ((r.GetValue(epochs) is null) == (r.GetValue(minutes) is null)) r.AddError("give either --epochs N or --budget-minutes M (one budget for every entry).");
+                if (r.GetValue(epochs) is not null && r.GetValue(minutes) is not null) r.AddError("give --epochs N or --budget-minutes M, not both (one budget for every entry; neither: the recipe's schedule).");
                 var byFile = r.GetValue(variantsFile) is not null;
                 if (byFile == (r.GetValue(backbones) is { Length: > 0 })) r.AddError("give either --backbones A,B,… or --variants FILE (what is compared).");
                 if (byFile && r.GetValue(heads) is { Length: > 0 }) r.AddError("--heads goes with --backbones; in a variants file a variant sets its \"head\" in its options.");
@@ -87,7 +87,8 @@ internal static class CompareCommand
                     : ComparisonPlan.Grid(parse.GetValue(backbones)!, Given(parse.GetValue(heads)) ?? ["heatmap"]),
                 TrainSizes = Given(parse.GetValue(sizes)),
                 Seeds = Given(parse.GetValue(seeds)) ?? [1],
-                Budget = parse.GetValue(epochs) is { } e ? ComparisonBudget.OfEpochs(e) : ComparisonBudget.OfMinutes(parse.GetValue(minutes)!.Value),
+                Budget = parse.GetValue(epochs) is { } e ? ComparisonBudget.OfEpochs(e)
+                    : parse.GetValue(minutes) is { } m ? ComparisonBudget.OfMinutes(m) : ComparisonBudget.Recipe,
                 SplitSeed = parse.GetValue(splitSeed),
                 SplitPerSeed = parse.GetValue(splitPerSeed),
             }.Validate();

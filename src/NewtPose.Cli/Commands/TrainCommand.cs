@@ -132,12 +132,12 @@ internal static class TrainCommand
         foreach (var warning in dataset.Warnings) stderr.WriteLine($"warning: {warning}");
         stdout.WriteLine($"{dataset.Images.Count} images, {dataset.Skeleton.Count} keypoints; split train {split.Train.Count} / val {split.Val.Count} / test {split.Test.Count} images" +
                          (split.GroupBy is null ? "" : $" (grouped by {split.GroupBy})"));
-        stdout.WriteLine(PlanLine(options, plan.RunFolder));
-        // The trainer checks options, split and image files here, before anything is written.
+        // The trainer checks options, split and image files here, before anything is written, and sizes an unsized schedule.
         var trainer = new Trainer(options, dataset, split);
+        stdout.WriteLine(PlanLine(trainer.Options, plan.RunFolder, sizedByTrainSet: options.Epochs is null));
         if (plan.DryRun)
         {
-            stdout.WriteLine(options.ToJson());
+            stdout.WriteLine(trainer.Options.ToJson());
             stdout.WriteLine("dry run: nothing trained, nothing written.");
             return ExitCodes.Ok;
         }
@@ -172,7 +172,8 @@ internal static class TrainCommand
     /// One line with what decides the run, e.g. "resnet18-imagenet + heatmap head, 192x192, 80 epochs, batch 8; learning rate
     /// head 0.001, trunk 0.0001 (BatchNorm frozen); augmentation default; flip test on; early stopping off; 2 threads, 1 data worker, device auto -> runs/x".
     /// </summary>
-    internal static string PlanLine(TrainingOptions o, string runFolder)
+    /// <param name="sizedByTrainSet">The epochs were sized by the train set (<see cref="TrainingOptions.EpochsFor"/>), which the line says.</param>
+    internal static string PlanLine(TrainingOptions o, string runFolder, bool sizedByTrainSet = false)
     {
         var augmentation = AugmentationOptions.PresetNames.FirstOrDefault(n => AugmentationOptions.Preset(n) == o.Augmentation) ?? "custom (see options.json)";
         var stopping = o.EarlyStoppingPatience > 0 ? $"early stopping after {o.EarlyStoppingPatience} epochs without a better validation error" : "early stopping off";
@@ -181,9 +182,16 @@ internal static class TrainCommand
         var heatmaps = (o.HeatmapStride, o.HeatmapSigma) == (defaults.HeatmapStride, defaults.HeatmapSigma)
             ? "" : string.Create(CultureInfo.InvariantCulture, $" (heatmaps at stride {o.HeatmapStride}, target sigma {o.HeatmapSigma:G3} cells)");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{o.Backbone} + {o.Head} head{heatmaps}, {o.InputWidth}x{o.InputHeight}, {o.Epochs} epochs, batch {o.BatchSize}; " +
+            $"{o.Backbone} + {o.Head} head{heatmaps}, {o.InputWidth}x{o.InputHeight}, {Schedule(o, sizedByTrainSet)}, batch {o.BatchSize}; " +
             $"learning rate head {o.LearningRate:G3}, trunk {o.LearningRate * o.BackboneLearningRateFactor:G3}{(o.FreezeBackboneNormalization ? " (BatchNorm frozen)" : "")}, {o.Schedule.ToString().ToLowerInvariant()} schedule; " +
             $"augmentation {augmentation}; flip test {(o.FlipTest ? "on" : "off")}; {stopping}; " +
             $"{o.Threads} threads, {o.Workers} data worker{(o.Workers == 1 ? "" : "s")}, device {o.Device} -> {runFolder}");
     }
+
+    private static string Schedule(TrainingOptions o, bool sizedByTrainSet) => o.Epochs switch
+    {
+        null => $"{TrainingOptions.DefaultEpochs} epochs or more (sized by the train set: at least {TrainingOptions.SizedScheduleTrainCrops} train crops)",
+        { } e when sizedByTrainSet => $"{e} epochs (sized by the train set: {TrainingOptions.DefaultEpochs}, or at least {TrainingOptions.SizedScheduleTrainCrops} train crops)",
+        { } e => $"{e} epochs",
+    };
 }

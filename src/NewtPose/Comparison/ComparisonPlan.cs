@@ -7,8 +7,9 @@ using NewtPose.Training;
 namespace NewtPose.Comparison;
 
 /// <summary>
-/// How long each entry trains: a fixed number of epochs, or a wall budget in minutes turned into a whole cosine schedule
-/// per variant and train size (<see cref="PoseComparison"/> measures the speed on a three-epoch probe first).
+/// How long each entry trains: the recipe's own schedule (the options' epochs, or sized by the entry's train set:
+/// <see cref="TrainingOptions.EpochsFor"/>), a fixed number of epochs, or a wall budget in minutes turned into a whole
+/// cosine schedule per variant and train size (<see cref="PoseComparison"/> measures the speed on a three-epoch probe first).
 /// </summary>
 public sealed record ComparisonBudget
 {
@@ -17,11 +18,18 @@ public sealed record ComparisonBudget
     /// <summary>Every entry gets this wall time; its epochs are chosen so the whole schedule fits.</summary>
     public double? Minutes { get; init; }
 
+    /// <summary>Neither epochs nor minutes: each entry trains as `newtpose train` would on its train set (what a lab gets with that many photos).</summary>
+    public static ComparisonBudget Recipe => new();
     public static ComparisonBudget OfEpochs(int epochs) => new() { Epochs = epochs };
     public static ComparisonBudget OfMinutes(double minutes) => new() { Minutes = minutes };
 
-    /// <summary>"10 epochs" or "5 min per entry".</summary>
-    public override string ToString() => Epochs is { } e ? $"{e} epochs" : string.Create(CultureInfo.InvariantCulture, $"{Minutes:G4} min per entry");
+    /// <summary>Whether each entry keeps its recipe's schedule.</summary>
+    public bool IsRecipe => Epochs is null && Minutes is null;
+
+    /// <summary>"10 epochs", "5 min per entry" or "the recipe's schedule".</summary>
+    public override string ToString() => Epochs is { } e ? $"{e} epochs"
+        : Minutes is { } m ? string.Create(CultureInfo.InvariantCulture, $"{m:G4} min per entry")
+        : "the recipe's schedule per train size";
 }
 
 /// <summary>
@@ -39,7 +47,7 @@ public sealed record ComparisonPlan
     public IReadOnlyList<int>? TrainSizes { get; init; }
     /// <summary>One entry per seed (weights, batch order and which photos a train size takes); the spread over seeds is reported.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [1];
-    public ComparisonBudget Budget { get; init; } = ComparisonBudget.OfEpochs(PoseTraining.Recommended.Epochs);
+    public ComparisonBudget Budget { get; init; } = ComparisonBudget.Recipe;
     /// <summary>Seed of <see cref="PoseTraining.DefaultSplit"/>: the same test photos for every entry (unless <see cref="SplitPerSeed"/>).</summary>
     public int SplitSeed { get; init; } = 42;
     /// <summary>
@@ -87,7 +95,7 @@ public sealed record ComparisonPlan
         }
         if (Seeds is null || Seeds.Count == 0) problems.Add("no seeds");
         else if (Seeds.Distinct().Count() != Seeds.Count) problems.Add($"seeds repeat ({string.Join(", ", Seeds)})");
-        if (Budget is null || (Budget.Epochs is null) == (Budget.Minutes is null)) problems.Add("the budget must be either epochs or minutes");
+        if (Budget is null || (Budget.Epochs is not null && Budget.Minutes is not null)) problems.Add("the budget must be epochs, minutes or the recipe's schedule (neither), not both");
         else if (Budget.Epochs is < 1) problems.Add($"budget epochs {Budget.Epochs} must be at least 1");
         else if (Budget.Minutes is { } m && !(m > 0 && double.IsFinite(m))) problems.Add($"budget minutes {m} must be positive");
         if (!(WallCapFactor >= 1 && double.IsFinite(WallCapFactor))) problems.Add($"wall cap factor {WallCapFactor} must be at least 1");

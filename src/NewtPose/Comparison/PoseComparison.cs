@@ -107,7 +107,7 @@ public static class PoseComparison
             var variantOptions = variant.Apply(plan.BaseOptions);
             var seedSplit = splits[key.Seed];
             var photos = Subset(seedSplit.TrainPhotos, key.TrainSize, key.Seed);
-            var (epochs, probe) = plan.Budget.Epochs is { } fixedEpochs ? (fixedEpochs, null) : Schedule(key, variantOptions, index, count);
+            var (epochs, probe) = plan.Budget.Minutes is null ? (RecipeEpochs(key, variantOptions), null) : Schedule(key, variantOptions, index, count);
             var options = variantOptions with
             {
                 Epochs = epochs, Seed = key.Seed, CheckpointEveryEpoch = false, KeepCheckpoints = false,
@@ -134,6 +134,18 @@ public static class PoseComparison
             secondsTrained += wall;
             progress?.Report(new ComparisonProgress(index, count, key, ComparisonStage.Finished, Eta(index, count, 0)) { Result = entry, Epochs = epochs });
             return entry;
+        }
+
+        /// <summary>
+        /// The epochs of an entry without a minutes budget: the budget's, or (the recipe's schedule) the variant's own, sized
+        /// by the entry's train set as the trainer would size it.
+        /// </summary>
+        private int RecipeEpochs(EntryKey key, TrainingOptions variantOptions)
+        {
+            if (plan.Budget.Epochs is { } fixedEpochs) return fixedEpochs;
+            var seedSplit = splits[key.Seed];
+            var photos = Subset(seedSplit.TrainPhotos, key.TrainSize, key.Seed);
+            return variantOptions.EpochsFor(SplitItems.From(dataset, SplitFor(photos, seedSplit), variantOptions.Views).Train.Count);
         }
 
         /// <summary>
@@ -231,8 +243,8 @@ public static class PoseComparison
             var left = plan.Entries().Skip(index).Where(k => folder.LoadEntry(k) is null).ToArray();
             if (plan.Budget.Minutes is { } minutes) return TimeSpan.FromMinutes(minutes * (left.Length + (currentWork > 0 ? 1 : 0)));
             if (workTrained <= 0) return null;
-            var epochs = plan.Budget.Epochs!.Value;
-            var work = currentWork + left.Sum(k => (double)epochs * (k.TrainSize ?? splits[k.Seed].TrainPhotos.Count));
+            var work = currentWork + left.Sum(k => (double)RecipeEpochs(k, plan.Variants.Single(v => v.Name == k.Variant).Apply(plan.BaseOptions))
+                                                     * (k.TrainSize ?? splits[k.Seed].TrainPhotos.Count));
             return TimeSpan.FromSeconds(secondsTrained / workTrained * work);
         }
 

@@ -17,7 +17,7 @@ internal sealed record TrainingState(int Epoch, int BestEpoch, double BestError,
     public static readonly TrainingState Start = new(0, 0, double.PositiveInfinity, 0, [], false);
 
     /// <summary>Every epoch of <paramref name="options"/> trained, or early stopping ended the run.</summary>
-    public bool IsFinished(TrainingOptions options) => StoppedEarly || Epoch >= options.Epochs;
+    public bool IsFinished(TrainingOptions options) => StoppedEarly || Epoch >= options.ScheduledEpochs;
 
     /// <summary>
     /// The state after <paramref name="record"/>: the best epoch is chosen by validation mean pixel error (by training

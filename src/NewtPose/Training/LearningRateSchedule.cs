@@ -14,11 +14,11 @@ public static class LearningRateSchedule
     public static double Factor(TrainingOptions options, int epoch, int step, int stepsPerEpoch)
     {
         if (stepsPerEpoch < 1) throw new ArgumentOutOfRangeException(nameof(stepsPerEpoch), "At least one step per epoch is needed.");
-        if (epoch < 1 || epoch > options.Epochs) throw new ArgumentOutOfRangeException(nameof(epoch), $"Epoch {epoch} is outside 1..{options.Epochs}.");
+        if (epoch < 1 || epoch > options.ScheduledEpochs) throw new ArgumentOutOfRangeException(nameof(epoch), $"Epoch {epoch} is outside 1..{options.ScheduledEpochs}.");
         if (step < 0 || step >= stepsPerEpoch) throw new ArgumentOutOfRangeException(nameof(step), $"Step {step} is outside 0..{stepsPerEpoch - 1}.");
 
         long globalStep = (long)(epoch - 1) * stepsPerEpoch + step;
-        long totalSteps = (long)options.Epochs * stepsPerEpoch;
+        long totalSteps = (long)options.ScheduledEpochs * stepsPerEpoch;
         var warmupSteps = (long)Math.Round(options.WarmupEpochs * stepsPerEpoch);
         // Warm-up ends at the base rate; step g of the warm-up uses (g + 1) / warmupSteps so the first step is not wasted at 0.
         var warmup = globalStep < warmupSteps ? (globalStep + 1.0) / warmupSteps : 1.0;

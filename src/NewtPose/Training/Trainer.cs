@@ -37,6 +37,7 @@ public sealed class Trainer
     private readonly DatasetSplit split;
     private readonly Func<PoseModelSpec, PoseNetwork> createNetwork;
     private readonly IPoseSampler sampler;
+    private readonly SplitItems data;
 
     /// <summary>Trains the registry model the options name, with a <see cref="PoseSampler"/> over the dataset's photos and the options' augmentation.</summary>
     public Trainer(TrainingOptions options, PoseDataset dataset, DatasetSplit split)
@@ -44,7 +45,7 @@ public sealed class Trainer
     {
     }
 
-    /// <param name="options">Validated here; never changed.</param>
+    /// <param name="options">Validated here; never changed, except that an unsized schedule (<see cref="TrainingOptions.Epochs"/> null) is sized by the train set (<see cref="Options"/>).</param>
     /// <param name="dataset">Images and labels; split paths refer to its <see cref="LabeledImage.Path"/>.</param>
     /// <param name="split">Train, validation and (optional) test images: what `newtpose split` writes, or <see cref="DatasetSplit.FromLists"/>.</param>
     /// <param name="createNetwork">Builds the network for <see cref="SpecFor"/>'s spec (the trainer owns and disposes it).</param>
@@ -71,12 +72,17 @@ public sealed class Trainer
             var inSplit = split.Train.Concat(split.Val).Concat(split.Test).ToHashSet(StringComparer.Ordinal);
             DatasetPaths.RequireImageFiles(dataset with { Images = dataset.Images.Where(i => inSplit.Contains(i.Path)).ToList() });
         }
-        this.options = options;
+        data = SplitItems.From(dataset, split, options.Views);
+        // An unsized schedule is sized here, once, so options.json and a resume see the epochs trained.
+        this.options = options.ForTrainSet(data.Train.Count);
         this.dataset = dataset;
         this.split = split;
         this.createNetwork = createNetwork;
         this.sampler = sampler;
     }
+
+    /// <summary>The options this trainer trains with: the given ones, the schedule's epochs resolved (<see cref="TrainingOptions.ForTrainSet"/>).</summary>
+    public TrainingOptions Options => options;
 
     private static PoseSampler DefaultSampler(TrainingOptions options, PoseDataset dataset)
     {
@@ -111,7 +117,6 @@ public sealed class Trainer
 
     private TrainingResult Run(RunFolder run, bool resume, IProgress<TrainingEvent>? progress, CancellationToken cancellationToken)
     {
-        var data = SplitItems.From(dataset, split, options.Views);
         if (data.Train.Count == 0) throw new ArgumentException("The train split holds no labelled animal; there is nothing to learn from.");
         if (resume) CheckResumable(run);
 
@@ -127,7 +132,7 @@ public sealed class Trainer
         if (!resume) StartRun(run);
         var state = resume && File.Exists(run.LastCheckpoint) ? Checkpoint.Load(run.LastCheckpoint, network, optimizer) : TrainingState.Start;
         run.Log(resume
-            ? $"resume after epoch {state.Epoch} of {options.Epochs}"
+            ? $"resume after epoch {state.Epoch} of {options.ScheduledEpochs}"
             : $"start: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test animals; device {device}, {options.Threads} threads");
 
         var session = new TrainingSession(options, network, CardFor(network.Spec), optimizer, run, data, dataset, new PipelineSettings(sampler, network.Spec,
@@ -191,7 +196,7 @@ public sealed class Trainer
         if (DatasetSplit.Load(run.SplitFile).ToJson() != split.ToJson())
             throw new InvalidOperationException($"{run.SplitFile} differs from the split given; a resumed run must use the split it started with.");
         if (File.Exists(run.LastCheckpoint) && Checkpoint.ReadState(run.LastCheckpoint) is { } state && state.IsFinished(options))
-            throw new InvalidOperationException($"{run.Path} is a finished run: it trained {state.Epoch} of {options.Epochs} epochs" +
+            throw new InvalidOperationException($"{run.Path} is a finished run: it trained {state.Epoch} of {options.ScheduledEpochs} epochs" +
                 (state.StoppedEarly ? " and stopped early" : "") + $" (best epoch {state.BestEpoch}); there is nothing to resume. " +
                 "Its model is model.json + model.weights and its scores are in metrics.json; to train more, start a new run in another folder.");
     }

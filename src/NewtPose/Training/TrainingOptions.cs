@@ -23,7 +23,8 @@ public enum LearningRateScheduleKind
 /// The defaults are the configuration recommended for a lab dataset of ~100–200 photos on a CPU (bench/configs/full.json;
 /// what `newtpose train` uses without --config): the ImageNet ResNet18 with a heatmap head at 192², batch 8, trunk
 /// learning rate 10× below the head's, trunk BatchNorm frozen, the Default augmentation (full-circle rotation and flips:
-/// belly photos come at any angle), 80 epochs on a cosine schedule, the flip test when scoring, no early stopping.
+/// belly photos come at any angle), a cosine schedule sized by the train set (<see cref="EpochsFor"/>: 80 epochs, more below
+/// 100 train crops), the flip test when scoring, no early stopping.
 /// docs/benchmarks-training.md has what it measured.
 /// </summary>
 public sealed record TrainingOptions
@@ -39,7 +40,32 @@ public sealed record TrainingOptions
     /// <summary>σ of the heatmap head's Gaussian target in heatmap cells (<see cref="Models.PoseModelSpec.HeatmapSigma"/>).</summary>
     public double HeatmapSigma { get; init; } = Models.PoseModelSpec.DefaultHeatmapSigma;
     public int BatchSize { get; init; } = 8;
-    public int Epochs { get; init; } = 80;
+    /// <summary>
+    /// Epochs of the schedule. Null (the default) sizes it by the train set (<see cref="EpochsFor"/>); a number is trained
+    /// exactly. The trainer resolves it before it starts, so a run folder's options.json records the epochs it trained.
+    /// </summary>
+    public int? Epochs { get; init; }
+    /// <summary>What an unsized schedule trains on a train set of ~100 crops or more (the 140-photo newts' recipe).</summary>
+    public const int DefaultEpochs = 80;
+    /// <summary>
+    /// The train crops an unsized schedule sees at least: a small train set trains for more epochs (25 photos: 320), which
+    /// is what docs/benchmarks-accuracy.md measured to matter most with few labels.
+    /// </summary>
+    public const int SizedScheduleTrainCrops = 8000;
+
+    /// <summary>
+    /// The epochs a run on <paramref name="trainCrops"/> training crops (photos, or photos × views) trains: <see cref="Epochs"/>
+    /// when given, else <see cref="DefaultEpochs"/> or as many as it takes to see <see cref="SizedScheduleTrainCrops"/> crops.
+    /// </summary>
+    public int EpochsFor(int trainCrops) =>
+        Epochs ?? Math.Max(DefaultEpochs, (int)Math.Ceiling(SizedScheduleTrainCrops / (double)Math.Max(1, trainCrops)));
+
+    /// <summary>These options with <see cref="Epochs"/> resolved for a train set of <paramref name="trainCrops"/> crops (<see cref="EpochsFor"/>).</summary>
+    public TrainingOptions ForTrainSet(int trainCrops) => this with { Epochs = EpochsFor(trainCrops) };
+
+    /// <summary>The schedule's epochs once resolved (<see cref="ForTrainSet"/>; the trainer does it).</summary>
+    [JsonIgnore]
+    internal int ScheduledEpochs => Epochs ?? throw new InvalidOperationException("The schedule is not sized yet: resolve the epochs with ForTrainSet(train crops) first.");
     /// <summary>Learning rate of the head (AdamW).</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>Backbone learning rate = <see cref="LearningRate"/> × this (pretrained trunks collapse at the head's rate).</summary>
@@ -117,15 +143,17 @@ public sealed record TrainingOptions
             FormattableString.Invariant($"heatmap_sigma {HeatmapSigma} must be in [{Models.PoseModelSpec.MinHeatmapSigma}, {Models.PoseModelSpec.MaxHeatmapSigma}] heatmap cells"));
         Check(Head != "integral" || HeatmapSigma == Models.PoseModelSpec.DefaultHeatmapSigma, $"heatmap_sigma {HeatmapSigma} is set, but the integral head trains on no Gaussian target (leave it at {Models.PoseModelSpec.DefaultHeatmapSigma})");
         Check(BatchSize >= 1, $"batch_size {BatchSize} must be at least 1");
-        Check(Epochs >= 1, $"epochs {Epochs} must be at least 1");
+        Check(Epochs is null or >= 1, $"epochs {Epochs} must be at least 1");
+        // An unsized schedule trains at least DefaultEpochs, so the bounds below hold for every train set.
+        var fewestEpochs = Epochs ?? DefaultEpochs;
         Check(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate {LearningRate} must be positive");
         Check(BackboneLearningRateFactor >= 0 && BackboneLearningRateFactor <= 10, $"backbone_learning_rate_factor {BackboneLearningRateFactor} must be in [0, 10]");
-        Check(WarmupEpochs >= 0 && WarmupEpochs <= Epochs, $"warmup_epochs {WarmupEpochs} must be in [0, epochs]");
+        Check(WarmupEpochs >= 0 && WarmupEpochs <= fewestEpochs, $"warmup_epochs {WarmupEpochs} must be in [0, epochs]");
         Check(MinLearningRateFactor >= 0 && MinLearningRateFactor <= 1, $"min_learning_rate_factor {MinLearningRateFactor} must be in [0, 1]");
         Check(StepEveryEpochs >= 1, $"step_every_epochs {StepEveryEpochs} must be at least 1");
         Check(StepGamma > 0 && StepGamma <= 1, $"step_gamma {StepGamma} must be in (0, 1]");
         Check(WeightDecay >= 0, $"weight_decay {WeightDecay} must not be negative");
-        Check(FreezeBackboneEpochs >= 0 && FreezeBackboneEpochs <= Epochs, $"freeze_backbone_epochs {FreezeBackboneEpochs} must be in [0, epochs]");
+        Check(FreezeBackboneEpochs >= 0 && FreezeBackboneEpochs <= fewestEpochs, $"freeze_backbone_epochs {FreezeBackboneEpochs} must be in [0, epochs]");
         Check(Threads >= 1, $"threads {Threads} must be at least 1");
         Check(Device is not null && (Device == "auto" || Device == "cpu" || Device.StartsWith("cuda", StringComparison.Ordinal)), $"device '{Device}' must be auto, cpu or cuda[:N]");
         Check(EarlyStoppingPatience >= 0, $"early_stopping_patience {EarlyStoppingPatience} must not be negative");

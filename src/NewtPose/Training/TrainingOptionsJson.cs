@@ -61,8 +61,8 @@ internal static class TrainingOptionsJson
         // A model that never saw a mirror cannot be scored with the flip test: a new augmentation without flips turns it off.
         if (overrides.ContainsKey("augmentation") && !overrides.ContainsKey("flip_test") && !options.TrainsWithHorizontalFlips)
             options = options with { FlipTest = false };
-        if (overrides.ContainsKey("epochs") && !overrides.ContainsKey("warmup_epochs"))
-            options = options with { WarmupEpochs = Math.Min(options.WarmupEpochs, options.Epochs) };
+        if (overrides.ContainsKey("epochs") && !overrides.ContainsKey("warmup_epochs") && options.Epochs is { } epochs)
+            options = options with { WarmupEpochs = Math.Min(options.WarmupEpochs, epochs) };
         try
         {
             options.Validate();

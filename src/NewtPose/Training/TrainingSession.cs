@@ -30,7 +30,7 @@ internal sealed class TrainingSession(
 
     public TrainingState TrainEpochs(TrainingState state)
     {
-        while (state.Epoch < options.Epochs && !state.StoppedEarly)
+        while (state.Epoch < options.ScheduledEpochs && !state.StoppedEarly)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var epoch = state.Epoch + 1;
@@ -54,7 +54,7 @@ internal sealed class TrainingSession(
         // A frozen backbone keeps its BatchNorm statistics too, or its features would still drift.
         if (options.FreezeBackboneNormalization || frozen) network.FreezeBackboneNormalization();
         foreach (var p in network.BackboneParameters()) p.requires_grad = !frozen;
-        progress?.Report(new EpochStarted(epoch, options.Epochs, stepsPerEpoch, Rates(epoch, 0).Head, frozen));
+        progress?.Report(new EpochStarted(epoch, options.ScheduledEpochs, stepsPerEpoch, Rates(epoch, 0).Head, frozen));
 
         var order = Enumerable.Range(0, data.Train.Count).ToArray();
         new Random(Seeds.Derive(options.Seed, epoch, -1)).Shuffle(order);
@@ -131,14 +131,14 @@ internal sealed class TrainingSession(
             PoseModels.Save(network, run.Path, card: card);
             written.Add(new Checkpointed(record.Epoch, CheckpointKind.Best, run.ModelWeights));
         }
-        if (options.CheckpointEveryEpoch || record.Epoch == options.Epochs || state.StoppedEarly)
+        if (options.CheckpointEveryEpoch || record.Epoch == options.ScheduledEpochs || state.StoppedEarly)
         {
             Checkpoint.Save(run.LastCheckpoint, network, optimizer, state);
             written.Add(new Checkpointed(record.Epoch, CheckpointKind.Last, run.LastCheckpoint));
         }
         run.WriteMetrics(state.History, final: null);
         var v = record.Validation;
-        run.Log($"epoch {record.Epoch}/{options.Epochs} loss {record.TrainLoss:G5} lr {record.LearningRate:G3} " +
+        run.Log($"epoch {record.Epoch}/{options.ScheduledEpochs} loss {record.TrainLoss:G5} lr {record.LearningRate:G3} " +
                 (v is null ? "" : $"val (label crops) {MetricColumns.Summary(v)} ") +
                 $"{record.ImagesPerSecond:F1} img/s {record.Seconds:F1} s" + (state.StoppedEarly ? $"; early stop (best epoch {state.BestEpoch})" : ""));
         progress?.Report(new EpochCompleted(record));

@@ -124,6 +124,24 @@ public sealed class TrainCommandsTests : IDisposable
         Assert.Contains("flip test on; early stopping off; 2 threads, 1 data worker", output);
     }
 
+    [Fact]
+    public void Without_epochs_the_schedule_is_sized_by_the_train_set_and_recorded_as_a_number()
+    {
+        Directory.CreateDirectory(root);
+        var run = Path.Combine(root, "sized");
+        var (exit, output, error) = CliRunner.Run("train", "--data", Fixture, "--out", run, "--dry-run");
+
+        Assert.True(exit == 0, error);
+        // 3 train photos: 80 epochs would see 240 crops; the sized schedule trains until 8000 crops.
+        Assert.Contains("2667 epochs (sized by the train set: 80, or at least 8000 train crops)", output);
+        var json = output[output.IndexOf('{')..(output.LastIndexOf('}') + 1)];
+        Assert.Equal(2667, NewtPose.Training.TrainingOptions.Load(WriteText(Path.Combine(root, "sized.json"), json)).Epochs);
+
+        (exit, output, error) = CliRunner.Run("train", "--data", Fixture, "--out", run, "--epochs", "5", "--dry-run");
+        Assert.True(exit == 0, error);
+        Assert.Contains(", 5 epochs, batch", output);
+    }
+
     private static string WriteText(string path, string text)
     {
         File.WriteAllText(path, text);

@@ -34,7 +34,19 @@ public sealed class ComparisonPlanTests
         Assert.Contains("train sizes must be at least 1", e.Message);
         Assert.Contains("train sizes repeat", e.Message);
         Assert.Contains("no seeds", e.Message);
-        Assert.Contains("either epochs or minutes", e.Message);
+        Assert.Contains("the budget must be epochs, minutes or the recipe's schedule (neither), not both", e.Message);
+    }
+
+    [Fact]
+    public void The_default_budget_is_the_recipes_schedule_sized_per_train_size()
+    {
+        var plan = new ComparisonPlan { Data = "labels.json", Variants = ComparisonPlan.Grid(["resnet18"], ["heatmap"]) }.Validate();
+        Assert.True(plan.Budget.IsRecipe);
+        Assert.Equal("the recipe's schedule per train size", plan.Budget.ToString());
+        var budget = JsonNode.Parse(plan.ToJson())!["budget"]!;
+        Assert.Null(budget["epochs"]);
+        Assert.Null(budget["minutes"]);
+        Assert.False(ComparisonBudget.OfEpochs(3).IsRecipe);
     }
 
     [Fact]

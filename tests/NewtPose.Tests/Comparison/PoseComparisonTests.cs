@@ -73,8 +73,13 @@ public sealed class PoseComparisonTests
     public void A_changed_plan_a_foreign_folder_and_a_train_size_above_the_train_split_are_refused()
     {
         using var folder = new TempFolder();
-        var plan = Plan("resnet18") with { TrainSizes = [1], Variants = ComparisonPlan.Grid(["resnet18"], ["heatmap"]) };
-        PoseComparison.Run(plan, folder.Path);
+        // The recipe's schedule: the base options' own epochs (a sized schedule would train thousands here).
+        var plan = Plan("resnet18") with
+        {
+            TrainSizes = [1], Variants = ComparisonPlan.Grid(["resnet18"], ["heatmap"]), Budget = ComparisonBudget.Recipe,
+            BaseOptions = Plan().BaseOptions with { Epochs = 1 },
+        };
+        Assert.Equal(1, Assert.Single(PoseComparison.Run(plan, folder.Path).Entries).Epochs);
         var changed = Assert.Throws<InvalidOperationException>(() => PoseComparison.Run(plan with { Seeds = [2] }, folder.Path));
         Assert.Contains(Path.Combine(folder.Path, "plan.json"), changed.Message);
 

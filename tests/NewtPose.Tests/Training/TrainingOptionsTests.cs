@@ -74,8 +74,32 @@ public sealed class TrainingOptionsTests : IDisposable
     {
         var o = new TrainingOptions();
         Assert.Equal(PoseTraining.Recommended, o);
-        Assert.Equal((192, 192, 80, 0, true, 1), (o.InputWidth, o.InputHeight, o.Epochs, o.EarlyStoppingPatience, o.FlipTest, o.Workers));
+        Assert.Equal((192, 192, null, 0, true, 1), (o.InputWidth, o.InputHeight, o.Epochs, o.EarlyStoppingPatience, o.FlipTest, o.Workers));
         Assert.Equal(AugmentationOptions.Default, o.Augmentation);
+    }
+
+    [Theory]
+    [InlineData(140, 80)]   // the full newts train split: the 80 epochs measured there
+    [InlineData(100, 80)]
+    [InlineData(99, 81)]
+    [InlineData(25, 320)]   // the 25-photo schedule measured in docs/benchmarks-accuracy.md
+    [InlineData(3, 2667)]
+    [InlineData(0, 8000)]
+    public void An_unsized_schedule_sees_at_least_8000_train_crops_and_80_epochs(int trainCrops, int epochs)
+    {
+        Assert.Equal(epochs, new TrainingOptions().EpochsFor(trainCrops));
+        Assert.Equal(epochs, new TrainingOptions().ForTrainSet(trainCrops).Epochs);
+    }
+
+    [Fact]
+    public void Given_epochs_are_trained_exactly_whatever_the_train_set()
+    {
+        Assert.Equal(10, new TrainingOptions { Epochs = 10 }.EpochsFor(3));
+        Assert.Equal(10, new TrainingOptions().Layer(new JsonObject { ["epochs"] = 10 }, "test").EpochsFor(3));
+        // A file may ask for the sized schedule again with null.
+        Assert.Null(new TrainingOptions { Epochs = 10 }.Layer(new JsonObject { ["epochs"] = null }, "test").Epochs);
+        var e = Assert.Throws<InvalidOperationException>(() => new TrainingOptions().ScheduledEpochs);
+        Assert.Contains("ForTrainSet", e.Message);
     }
 
     [Fact]
