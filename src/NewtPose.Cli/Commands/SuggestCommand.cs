@@ -26,8 +26,26 @@ internal static class SuggestCommand
         var minDistance = new Option<double>("--min-pose-distance") { Description = "Pass over a photo whose predicted pose (normalised for position, scale and turn) is closer than this, in body sizes, to one already suggested.", DefaultValueFactory = _ => new RankingOptions().MinPoseDistance };
         var batch = new Option<int>("--batch") { Description = "Photos per batch.", DefaultValueFactory = _ => 8 };
         var force = new Option<bool>("--force") { Description = "Overwrite --out and its .csv if they exist." };
+        var pseudo = new Option<bool>("--pseudo-labels")
+        {
+            Description = "Instead of the photos to label next, write every photo's agreed points as pseudo-labels (source newtpose-pseudo) to merge and train on (semi-supervised; docs/active-learning.md).",
+        };
+        var maxDisagreement = new Option<double>("--max-disagreement")
+        {
+            Description = "With --pseudo-labels: keep a point when the flip test's branches (and the runs) agree within this fraction of the box size.",
+            DefaultValueFactory = _ => new PseudoLabelOptions().MaxDisagreement,
+        };
+        var minKept = new Option<double>("--min-kept")
+        {
+            Description = "With --pseudo-labels: take a photo when at least this fraction of its keypoints is kept.",
+            DefaultValueFactory = _ => new PseudoLabelOptions().MinKeptFraction,
+        };
         var command = new Command("suggest", "Rank unlabelled photos by how unsure the model is and write the top ones as pre-annotations to correct.");
-        foreach (var o in new Option[] { runs, images, count, output, labels, overlays, minDistance, batch, force }) command.Options.Add(o);
+        foreach (var o in new Option[] { runs, images, count, output, labels, overlays, minDistance, batch, force, pseudo, maxDisagreement, minKept }) command.Options.Add(o);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(pseudo) && r.GetValue(overlays) is not null) r.AddError("--overlays draws the suggested photos; with --pseudo-labels there are none (draw the pseudo-labels with newtpose label --data FILE).");
+        });
         command.SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -61,8 +79,13 @@ internal static class SuggestCommand
                     var prior = existing is null ? PosePrior.None(model.Skeleton()) : PosePrior.FromLabels(existing);
                     stdout.WriteLine($"{pool.Length} photos in the pool ({found.Count - pool.Length} already labelled, skipped); {engines.Count} run(s), flip test " +
                                      $"{(engines[0].Options.FlipTest ? "on" : "off (the model was not trained with flips)")}; implausibility {(prior.IsEmpty ? "not scored (no --labels)" : $"against {prior.Bones.Count} bones of the labels")}");
+                    var pseudoOptions = parse.GetValue(pseudo)
+                        ? new PseudoLabelOptions { MaxDisagreement = parse.GetValue(maxDisagreement), MinKeptFraction = parse.GetValue(minKept) }.Validate()
+                        : null;
                     var scores = PoolScoring.Score(engines, pool, prior, new RankingOptions { Count = parse.GetValue(count), MinPoseDistance = parse.GetValue(minDistance) }, cancellationToken: cancellationToken);
                     var scorer = "NewtPose_" + Path.GetFileName(Path.GetFullPath(parse.GetValue(runs)![0]).TrimEnd(Path.DirectorySeparatorChar));
+                    if (pseudoOptions is not null)
+                        return Task.FromResult(WritePseudoLabels(PseudoLabels.From(scores, pseudoOptions), scores, model, root, outPath, csvPath, scorer, parse.GetValue(labels), stdout, stderr));
                     SuggestionFiles.WriteCoco(scores, model, root, outPath, scorer);
                     SuggestionFiles.WriteCsv(scores, root, csvPath);
                     if (overlayFolder is not null)
@@ -93,5 +116,21 @@ internal static class SuggestCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The pseudo-labels file, the scores CSV beside it, and what was not taken (each photo with its reason).</summary>
+    private static int WritePseudoLabels(PseudoLabelSet set, PoolScores scores, ModelCard model, string root, string outPath, string csvPath, string scorer,
+        string? labels, TextWriter stdout, TextWriter stderr)
+    {
+        PseudoLabels.WriteCoco(set, model, root, outPath, scorer);
+        SuggestionFiles.WriteCsv(scores, root, csvPath);
+        var failed = scores.Results.Where(r => r.Prediction is null).ToArray();
+        foreach (var f in failed) stderr.WriteLine($"skipped {f.Path}: {f.Error}");
+        foreach (var n in set.NotTaken.Where(n => failed.All(f => f.Path != n.Image))) stdout.WriteLine($"not taken: {n.Image}: {n.Reason}");
+        var points = set.Taken.Sum(t => t.Kept.Count);
+        stdout.WriteLine(FormattableString.Invariant(
+            $"pseudo-labelled {set.Taken.Count} of {scores.Ranked.Count} photos, {set.PointsKept} of their {points} points kept (agreement within {set.Options.MaxDisagreement:G4} of the box size) -> {outPath}; scores of every photo -> {csvPath}"));
+        stdout.WriteLine($"merge them with: newtpose merge --labels {labels ?? "LABELS"} --corrections {outPath} --out MERGED.json (the default split keeps them on the train side)");
+        return failed.Length == 0 ? ExitCodes.Ok : ExitCodes.Partial;
     }
 }

@@ -42,6 +42,15 @@ public sealed record PoseInstance
     public IReadOnlyDictionary<string, string> Attributes { get; init; }
 
     public int LabeledCount => Keypoints.Count(k => k.IsLabeled);
+
+    /// <summary>
+    /// The <c>source</c> attribute of a label a model made for training on unlabelled photos (<c>newtpose suggest
+    /// --pseudo-labels</c>): such a photo is trained on, never validated or tested on (a model's guesses cannot score a model).
+    /// </summary>
+    public const string PseudoLabelSource = "newtpose-pseudo";
+
+    /// <summary>Whether this label is a pseudo-label (<see cref="PseudoLabelSource"/>).</summary>
+    public bool IsPseudoLabel => Attributes.GetValueOrDefault("source") == PseudoLabelSource;
 }
 
 /// <summary>An image of the dataset and the animals labelled in it.</summary>
@@ -56,4 +65,7 @@ public sealed record LabeledImage(string Path, int Width, int Height, IReadOnlyL
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 
     public bool IsLabeled => Instances.Any(i => i.LabeledCount > 0);
+
+    /// <summary>Whether any animal of the photo carries a pseudo-label (<see cref="PoseInstance.IsPseudoLabel"/>): the photo belongs on the train side only.</summary>
+    public bool IsPseudoLabelled => Instances.Any(i => i.IsPseudoLabel);
 }

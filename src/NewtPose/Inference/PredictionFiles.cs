@@ -34,7 +34,9 @@ public enum PredictionFormat
 /// </summary>
 /// <param name="Image">Added to the photo's <c>images</c> record (to its <c>failed_images</c> entry when it could not be read).</param>
 /// <param name="Annotation">Added to the photo's annotation; a photo that could not be read has none, so it must be null there.</param>
-public sealed record CocoExtraFields(JsonObject? Image = null, JsonObject? Annotation = null);
+/// <param name="Kept">Per keypoint, whether its point is written as a label (v = 2); the others are written as not labelled
+/// (0, 0, 0) and left out of num_keypoints (pseudo-labels keep only the points the model agrees on). Null: every point.</param>
+public sealed record CocoExtraFields(JsonObject? Image = null, JsonObject? Annotation = null, IReadOnlyList<bool>? Kept = null);
 
 /// <summary>
 /// Writes the engine's results as label files, atomically (a temporary file, then a rename). Image names are written
@@ -103,13 +105,21 @@ public static class PredictionFiles
                 failed.Add(WithExtra(new JsonObject { ["file_name"] = name, ["error"] = r.Error }, extra?.Image, name));
                 continue;
             }
+            var kept = extra?.Kept;
+            if (kept is not null && kept.Count != p.Keypoints.Count)
+                throw new ArgumentException($"Kept flags for {name}: {kept.Count} given, the prediction has {p.Keypoints.Count} keypoints.", nameof(extras));
             var id = images.Count + 1;
             images.Add(WithExtra(new JsonObject { ["id"] = id, ["file_name"] = name, ["width"] = p.Width, ["height"] = p.Height }, extra?.Image, name));
             var keypoints = new JsonArray();
-            foreach (var k in p.Keypoints) { keypoints.Add(Round(k.X)); keypoints.Add(Round(k.Y)); keypoints.Add(2); }
+            for (var j = 0; j < p.Keypoints.Count; j++)
+            {
+                var k = p.Keypoints[j];
+                if (kept?[j] == false) { keypoints.Add(0); keypoints.Add(0); keypoints.Add(0); }
+                else { keypoints.Add(Round(k.X)); keypoints.Add(Round(k.Y)); keypoints.Add(2); }
+            }
             annotations.Add(WithExtra(new JsonObject
             {
-                ["id"] = id, ["image_id"] = id, ["category_id"] = 1, ["iscrowd"] = 0, ["num_keypoints"] = p.Keypoints.Count,
+                ["id"] = id, ["image_id"] = id, ["category_id"] = 1, ["iscrowd"] = 0, ["num_keypoints"] = kept?.Count(x => x) ?? p.Keypoints.Count,
                 ["keypoints"] = keypoints,
                 ["keypoint_scores"] = new JsonArray(p.Keypoints.Select(k => (JsonNode)Round(k.Confidence)).ToArray()),
                 ["score"] = Round(p.Score),

@@ -42,6 +42,9 @@ internal sealed record SplitItems(IReadOnlyList<TrainingItem> Train, IReadOnlyLi
             if (!byPath.TryGetValue(path, out var image))
                 throw new ArgumentException($"The {role} split lists '{path}', which is not an image of the dataset at {dataset.Root}.");
             if (!seen.Add(path)) throw new ArgumentException($"The {role} split lists '{path}' twice.");
+            if (role != "train" && image.IsPseudoLabelled)
+                throw new ArgumentException($"The {role} split lists '{path}', whose label is a pseudo-label (source {PoseInstance.PseudoLabelSource}): " +
+                                            "a model's own guesses cannot score a model; keep pseudo-labelled photos on the train side (the default split does).");
             // An instance with no labelled point carries nothing to learn or score; it is counted, not hidden (see the log).
             items.AddRange(image.Instances.Where(i => i.LabeledCount > 0).Select(i => new TrainingItem(image, i)));
         }

@@ -78,6 +78,40 @@ public sealed class SuggestCommandTests : IDisposable
     }
 
     [Fact]
+    public void Pseudo_labels_of_the_pool_merge_into_new_labels_and_stay_on_the_train_side()
+    {
+        var output = Path.Combine(_folder.Path, "data", "pseudo.json");
+        // Every point kept (an untrained model's branches disagree by more than its small found box, so the threshold is far above it), then none.
+        var (exit, stdout, stderr) = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--out", output, "--labels", _labels,
+            "--pseudo-labels", "--max-disagreement", "1000");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.True(stdout.Contains("pseudo-labelled 4 of 4 photos, 16 of their 16 points kept (agreement within 1000 of the box size)", StringComparison.Ordinal), stdout);
+        Assert.Contains("merge them with: newtpose merge", stdout);
+        Assert.True(File.Exists(Path.Combine(_folder.Path, "data", "pseudo.csv")));
+        var pseudo = PoseData.Load(output);
+        Assert.All(pseudo.Images, i => Assert.True(i.IsPseudoLabelled));
+
+        var merged = Path.Combine(_folder.Path, "data", "merged.json");
+        LabelMerge.MergeFiles(_labels, output, merged);
+        var dataset = PoseData.Load(merged);
+        Assert.Equal(9, dataset.Images.Count(i => i.IsLabeled));
+        var split = NewtPose.Training.PoseTraining.DefaultSplit(dataset, 3);
+        Assert.Subset(split.Train.ToHashSet(), pseudo.Images.Select(i => i.Path).ToHashSet());
+        Assert.DoesNotContain(split.Val.Concat(split.Test), p => p.StartsWith("pool/u", StringComparison.Ordinal));
+
+        (exit, stdout, stderr) = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--out", output, "--labels", _labels,
+            "--pseudo-labels", "--max-disagreement", "0.000001", "--force");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Contains("pseudo-labelled 0 of 4 photos", stdout);
+        Assert.Contains("not taken: ", stdout);
+        Assert.Contains("keypoints agree within 1E-06 of the box size", stdout);
+
+        (exit, _, stderr) = CliRunner.Run("suggest", "--run", _run, "--images", _photos, "--out", output, "--pseudo-labels", "--overlays", Path.Combine(_folder.Path, "o"), "--force");
+        Assert.Equal(2, exit);
+        Assert.Contains("--overlays draws the suggested photos", stderr);
+    }
+
+    [Fact]
     public void Refuses_a_suggestions_file_that_could_not_name_the_photos_and_an_existing_output()
     {
         var elsewhere = Path.Combine(_folder.Path, "elsewhere", "s.json");

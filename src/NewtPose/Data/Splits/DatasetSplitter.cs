@@ -2,13 +2,18 @@ using System.Text.RegularExpressions;
 
 namespace NewtPose.Data.Splits;
 
-/// <summary>Seeded train/val/test splits of the labelled images, whole groups (animals) to one side.</summary>
+/// <summary>
+/// Seeded train/val/test splits of the labelled images, whole groups (animals) to one side. Pseudo-labelled photos
+/// (<see cref="LabeledImage.IsPseudoLabelled"/>) all go to train: the fractions and groups are drawn from the labelled
+/// photos alone, so adding pseudo-labels never moves a labelled photo to another side.
+/// </summary>
 public static class DatasetSplitter
 {
     public static DatasetSplit Split(PoseDataset dataset, SplitOptions options)
     {
         options.Validate();
-        var images = dataset.Images.Where(i => i.IsLabeled).ToArray();
+        var images = dataset.Images.Where(i => i.IsLabeled && !i.IsPseudoLabelled).ToArray();
+        var pseudo = dataset.Images.Where(i => i.IsLabeled && i.IsPseudoLabelled).Select(i => i.Path);
         var groups = Group(images, options.GroupBy);
         var random = new Random(options.EffectiveSeed);
         var order = groups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Value).ToArray();
@@ -27,7 +32,7 @@ public static class DatasetSplitter
         return new DatasetSplit
         {
             Seed = options.Seed, Shuffle = options.Shuffle, ValFraction = options.ValFraction, TestFraction = options.TestFraction,
-            GroupBy = options.GroupBy, Groups = groups.Count, Train = Sorted(train), Val = Sorted(val), Test = Sorted(test),
+            GroupBy = options.GroupBy, Groups = groups.Count, Train = Sorted([.. train, .. pseudo]), Val = Sorted(val), Test = Sorted(test),
         };
     }
 
