@@ -61,7 +61,7 @@ foreach (var compare in compares)
             set = PseudoLabels.From(scores, pseudoOptions);
         }
         var pseudoFile = Path.Combine(outFolder, id + ".pseudo.json");
-        PseudoLabels.WriteCoco(set, PoseModelsCard(baselineRun), truth.Root, pseudoFile, "SemiBench_" + id);
+        PseudoLabels.WriteCoco(set, NewtPose.Models.PoseModels.LoadCard(baselineRun), truth.Root, pseudoFile, "SemiBench_" + id);
         var pseudo = PoseData.Load(pseudoFile) with { Root = truth.Root };
         var labelSeconds = watch.Elapsed.TotalSeconds;
         var (pseudoError, pseudoPoints) = Error(pseudo, truth);
@@ -109,8 +109,6 @@ AtomicFile.WriteAllText(Path.Combine(outFolder, "results.md"), $"{command}\n\n{t
 return 0;
 
 static string Relative(PoseDataset dataset, string fullPath) => Path.GetRelativePath(dataset.Root, fullPath).Replace('\\', '/');
-
-static NewtPose.Inference.ModelCard PoseModelsCard(string run) => NewtPose.Models.PoseModels.LoadCard(run);
 
 // Mean distance of the pseudo-labels' kept points from the held-back labels of the same photos.
 static (double Mean, int Points) Error(PoseDataset pseudo, PoseDataset truth)

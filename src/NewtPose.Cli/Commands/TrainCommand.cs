@@ -29,7 +29,7 @@ internal static class TrainCommand
         public readonly Option<string?> Backbone = new("--backbone") { Description = "Backbone name (see `newtpose models`); default resnet18-imagenet." };
         public readonly Option<string?> Head = new("--head") { Description = "heatmap (default) or integral." };
         public readonly Option<int?> InputSize = CliOptions.WholeNumber("--input-size", "Network input side in pixels, a multiple of 32 (input_width and input_height).");
-        public readonly Option<int?> Epochs = CliOptions.WholeNumber("--epochs", "Epochs to train.");
+        public readonly Option<int?> Epochs = CliOptions.WholeNumber("--epochs", "Epochs to train, exactly (default: sized by the train set, 80 or enough to see 8000 crops when that is more).");
         public readonly Option<int?> Batch = CliOptions.WholeNumber("--batch", "Batch size.");
         public readonly Option<string?> Augment = new("--augment")
         {

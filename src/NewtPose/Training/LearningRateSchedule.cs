@@ -7,7 +7,7 @@ namespace NewtPose.Training;
 public static class LearningRateSchedule
 {
     /// <summary>Multiplier of the base rates for the optimizer step taken at (<paramref name="epoch"/>, <paramref name="step"/>).</summary>
-    /// <param name="options">Schedule settings.</param>
+    /// <param name="options">Schedule settings, the epochs resolved (<see cref="TrainingOptions.ForTrainSet"/>; a trainer's options are).</param>
     /// <param name="epoch">1-based epoch.</param>
     /// <param name="step">0-based step within the epoch.</param>
     /// <param name="stepsPerEpoch">Optimizer steps in every epoch.</param>

@@ -32,7 +32,8 @@ public static class PoseTraining
     /// </summary>
     public static DatasetSplit DefaultSplit(PoseDataset dataset, int seed)
     {
-        var byIndividual = dataset.Images.Where(i => i.IsLabeled)
+        // Pseudo-labels name no individual and go to train anyway: the labelled photos alone decide the grouping.
+        var byIndividual = dataset.Images.Where(i => i.IsLabeled && !i.IsPseudoLabelled)
             .All(i => i.Instances.Any(p => !string.IsNullOrEmpty(p.Individual ?? p.Attributes.GetValueOrDefault("individual"))));
         return DatasetSplitter.Split(dataset, new SplitOptions(seed, DefaultValFraction, DefaultTestFraction, byIndividual ? "individual" : null));
     }

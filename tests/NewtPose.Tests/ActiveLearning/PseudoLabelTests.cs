@@ -64,14 +64,16 @@ public sealed class PseudoLabelTests
     public void Pseudo_labelled_photos_go_to_train_and_leave_the_labelled_photos_sides_as_they_were()
     {
         var skeleton = new Skeleton(["a", "b"], [], []);
-        LabeledImage Photo(string path, bool pseudo) => new(path, 100, 100,
-            [new PoseInstance([new Keypoint(10, 10, Visibility.Visible), new Keypoint(20, 20, Visibility.Visible)],
-                attributes: pseudo ? new Dictionary<string, string> { ["source"] = PoseInstance.PseudoLabelSource } : null)]);
-        var labelled = Enumerable.Range(0, 20).Select(i => Photo($"l{i:00}.png", false)).ToArray();
-        var pseudo = Enumerable.Range(0, 30).Select(i => Photo($"p{i:00}.png", true)).ToArray();
+        // The labelled photos name their newt (two photos each); the pseudo-labels, as a model writes them, name none.
+        LabeledImage Photo(string path, string? individual) => new(path, 100, 100,
+            [new PoseInstance([new Keypoint(10, 10, Visibility.Visible), new Keypoint(20, 20, Visibility.Visible)], individual: individual,
+                attributes: individual is null ? new Dictionary<string, string> { ["source"] = PoseInstance.PseudoLabelSource } : null)]);
+        var labelled = Enumerable.Range(0, 20).Select(i => Photo($"l{i:00}.png", $"newt{i / 2}")).ToArray();
+        var pseudo = Enumerable.Range(0, 30).Select(i => Photo($"p{i:00}.png", null)).ToArray();
         var alone = PoseTraining.DefaultSplit(new PoseDataset(skeleton, labelled, "/data"), 7);
         var mixed = PoseTraining.DefaultSplit(new PoseDataset(skeleton, [.. pseudo.Take(15), .. labelled, .. pseudo.Skip(15)], "/data"), 7);
 
+        Assert.Equal(("individual", "individual"), (alone.GroupBy, mixed.GroupBy));
         Assert.Equal(alone.Val, mixed.Val);
         Assert.Equal(alone.Test, mixed.Test);
         Assert.Equal(alone.Train.Concat(pseudo.Select(p => p.Path)).Order(StringComparer.Ordinal), mixed.Train);
