@@ -88,12 +88,10 @@ public static class PseudoLabels
                 ["pseudo_label"] = new JsonObject
                 {
                     ["max_disagreement"] = set.Options.MaxDisagreement, ["kept"] = t.KeptCount,
-                    ["flip_disagreement"] = Round(t.Uncertainty.FlipDisagreement), ["ensemble_disagreement"] = Round(t.Uncertainty.EnsembleDisagreement),
+                    ["flip_disagreement"] = SuggestionFiles.Round(t.Uncertainty.FlipDisagreement), ["ensemble_disagreement"] = SuggestionFiles.Round(t.Uncertainty.EnsembleDisagreement),
                 },
             },
             Kept: t.Kept)).ToArray();
         PredictionFiles.Write(results, model, imagesRoot, path, PredictionFormat.Coco, scorer, extras);
     }
-
-    private static JsonNode? Round(double? v) => v is { } x ? JsonValue.Create(Math.Round(x, 4, MidpointRounding.ToEven)) : null;
 }

@@ -61,7 +61,8 @@ public static class SuggestionFiles
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
-    private static JsonNode? Round(double? v) => v is { } x ? JsonValue.Create(Math.Round(x, 4, MidpointRounding.ToEven)) : null;
+    /// <summary>An uncertainty measure as written into a labels file: four decimals, null where not measured (suggestions and pseudo-labels).</summary>
+    internal static JsonNode? Round(double? v) => v is { } x ? JsonValue.Create(Math.Round(x, 4, MidpointRounding.ToEven)) : null;
 
     private static string Number(double? v) => v is { } x ? Math.Round(x, 4, MidpointRounding.ToEven).ToString("R", CultureInfo.InvariantCulture) : "";
 
