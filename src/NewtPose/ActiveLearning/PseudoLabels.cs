@@ -10,7 +10,7 @@ namespace NewtPose.ActiveLearning;
 public sealed record PseudoLabelOptions
 {
     /// <summary>
-    /// A point is kept when each agreement measured stays at or below this, as a fraction of the found box's size
+    /// A point is kept when it lies in the photo and each agreement measured stays at or below this, as a fraction of the found box's size
     /// (<see cref="PhotoUncertainty.BoxSize"/>): the flip test's two branches, and with several runs their spread
     /// (<see cref="KeypointUncertainty.FlipDisagreement"/>, <see cref="KeypointUncertainty.EnsembleDisagreement"/>).
     /// </summary>
@@ -64,11 +64,17 @@ public static class PseudoLabels
             var u = ranked.Uncertainty;
             if (u.FlipDisagreement is null && u.EnsembleDisagreement is null)
                 throw new ArgumentException("Pseudo-labels need a measure of agreement: a model trained with horizontal flips (the flip test) or a second run (--run twice).");
-            var kept = u.Keypoints.Select(k => (k.FlipDisagreement ?? 0) <= options.MaxDisagreement && (k.EnsembleDisagreement ?? 0) <= options.MaxDisagreement).ToArray();
-            var label = new PseudoLabel(byPath[u.Path], u, kept);
+            var prediction = byPath[u.Path];
+            // A point off the photo is no label, however well the branches agree (a label file refuses it).
+            var inside = prediction.Keypoints.Select(p => p.X >= 0 && p.Y >= 0 && p.X <= prediction.Width && p.Y <= prediction.Height).ToArray();
+            var kept = u.Keypoints.Select((k, j) => inside[j] && (k.FlipDisagreement ?? 0) <= options.MaxDisagreement && (k.EnsembleDisagreement ?? 0) <= options.MaxDisagreement).ToArray();
+            var label = new PseudoLabel(prediction, u, kept);
+            var outside = inside.Count(i => !i);
             if (label.KeptCount >= options.MinKeptFraction * kept.Length) taken.Add(label);
             else notTaken.Add(new NotTaken(u.Path, string.Create(CultureInfo.InvariantCulture,
-                $"only {label.KeptCount} of {kept.Length} keypoints agree within {options.MaxDisagreement:G4} of the box size (at least {options.MinKeptFraction:P0} needed)")));
+                $"only {label.KeptCount} of {kept.Length} keypoints agree within {options.MaxDisagreement:G4} of the box size") +
+                (outside > 0 ? $" and lie in the photo ({outside} off it; " : " (") +
+                string.Create(CultureInfo.InvariantCulture, $"at least {options.MinKeptFraction:P0} needed)")));
         }
         return new PseudoLabelSet(taken, notTaken, options);
     }

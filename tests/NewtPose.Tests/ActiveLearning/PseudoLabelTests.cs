@@ -49,6 +49,37 @@ public sealed class PseudoLabelTests
     }
 
     [Fact]
+    public void A_point_off_the_photo_is_not_kept_however_well_the_branches_agree()
+    {
+        using var folder = new TempFolder();
+        var photos = new[]
+        {
+            EnginePhotos.WritePng(folder.Path, "a.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(100, 75, 8), 3)),
+            EnginePhotos.WritePng(folder.Path, "b.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(70, 60, 10), 3)),
+        };
+        using var engine = EnginePhotos.Engine(new EngineOptions { FlipTest = true });
+        var scores = PoolScoring.Score([engine], photos, PosePrior.None(engine.Model.Skeleton()));
+        // Every point agrees; the first photo's last point lies left of the photo, three of the second's below it.
+        PhotoPrediction OffPhoto(PhotoPrediction p, int[] keypoints) => p with
+        {
+            Keypoints = p.Keypoints.Select((k, j) => !keypoints.Contains(j) ? k : j == 3 ? k with { X = -0.5 } : k with { Y = p.Height + 1 }).ToArray(),
+        };
+        scores = scores with
+        {
+            Results = scores.Results.Select(r => r with { Prediction = OffPhoto(r.Prediction!, r.Path == photos[0] ? [3] : [0, 1, 2]) }).ToArray(),
+            Ranked = scores.Ranked.Select(r => r with { Uncertainty = Disagree(r.Uncertainty, []) }).ToArray(),
+        };
+
+        var set = PseudoLabels.From(scores, new PseudoLabelOptions { MaxDisagreement = 0.05, MinKeptFraction = 0.5 });
+
+        var taken = Assert.Single(set.Taken);
+        Assert.Equal(photos[0], taken.Prediction.Path);
+        Assert.Equal([true, true, true, false], taken.Kept);
+        Assert.Contains(set.NotTaken, n => n.Image == photos[1] &&
+            n.Reason == "only 1 of 4 keypoints agree within 0.05 of the box size and lie in the photo (3 off it; at least 50 % needed)");
+    }
+
+    [Fact]
     public void Without_a_flip_test_or_a_second_run_there_is_no_agreement_to_keep_points_by()
     {
         using var folder = new TempFolder();
