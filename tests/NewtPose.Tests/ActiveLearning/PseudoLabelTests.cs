@@ -16,11 +16,7 @@ public sealed class PseudoLabelTests
     public void Only_agreed_points_are_kept_and_a_photo_with_too_few_or_unreadable_is_not_taken_with_its_reason()
     {
         using var folder = new TempFolder();
-        var photos = new[]
-        {
-            EnginePhotos.WritePng(folder.Path, "a.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(100, 75, 8), 3)),
-            EnginePhotos.WritePng(folder.Path, "b.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(70, 60, 10), 3)),
-        };
+        var photos = TwoPhotos(folder.Path);
         var broken = Path.Combine(folder.Path, "broken.png");
         File.WriteAllBytes(broken, []);
         using var engine = EnginePhotos.Engine(new EngineOptions { FlipTest = true });
@@ -52,11 +48,7 @@ public sealed class PseudoLabelTests
     public void A_point_off_the_photo_is_not_kept_however_well_the_branches_agree()
     {
         using var folder = new TempFolder();
-        var photos = new[]
-        {
-            EnginePhotos.WritePng(folder.Path, "a.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(100, 75, 8), 3)),
-            EnginePhotos.WritePng(folder.Path, "b.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(70, 60, 10), 3)),
-        };
+        var photos = TwoPhotos(folder.Path);
         using var engine = EnginePhotos.Engine(new EngineOptions { FlipTest = true });
         var scores = PoolScoring.Score([engine], photos, PosePrior.None(engine.Model.Skeleton()));
         // Every point agrees; the first photo's last point lies left of the photo, three of the second's below it.
@@ -127,6 +119,13 @@ public sealed class PseudoLabelTests
         e = Assert.Throws<ArgumentException>(() => SplitItems.From(dataset, DatasetSplit.FromLists(["l0.png"], ["p0.png"])));
         Assert.Contains("The validation split lists 'p0.png'", e.Message);
     }
+
+    /// <summary>Two 200×150 photos of one animal each, at different places and sizes.</summary>
+    private static string[] TwoPhotos(string folder) =>
+    [
+        EnginePhotos.WritePng(folder, "a.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(100, 75, 8), 3)),
+        EnginePhotos.WritePng(folder, "b.png", EnginePhotos.Draw(200, 150, EnginePhotos.Animal(70, 60, 10), 3)),
+    ];
 
     private static PhotoUncertainty Disagree(PhotoUncertainty u, int[] keypoints) => u with
     {
