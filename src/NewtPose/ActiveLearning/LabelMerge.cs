@@ -143,14 +143,17 @@ public static class LabelMerge
         }
     }
 
-    /// <summary>Points must lie on the photo: [0, width] × [0, height] in continuous pixels.</summary>
+    /// <summary>Whether a point lies on the photo, [0, width] × [0, height] in continuous pixels: the rule a merged label must meet.</summary>
+    internal static bool LiesOnPhoto(double x, double y, int width, int height) => x >= 0 && y >= 0 && x <= width && y <= height;
+
+    /// <summary>Points must lie on the photo (<see cref="LiesOnPhoto"/>).</summary>
     private static void CheckInside(string image, IReadOnlyList<PoseInstance> instances, Skeleton skeleton, int width, int height, List<string> problems)
     {
         for (var n = 0; n < instances.Count; n++)
             for (var k = 0; k < skeleton.Count; k++)
             {
                 var p = instances[n].Keypoints[k];
-                if (p.IsLabeled && !(p.X >= 0 && p.Y >= 0 && p.X <= width && p.Y <= height))
+                if (p.IsLabeled && !LiesOnPhoto(p.X, p.Y, width, height))
                     problems.Add($"image {image}, animal {n + 1}, keypoint {skeleton.Keypoints[k]}: ({Text(p.X)}, {Text(p.Y)}) lies outside the {width}x{height} photo.");
             }
     }

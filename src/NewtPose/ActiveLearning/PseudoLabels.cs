@@ -65,16 +65,15 @@ public static class PseudoLabels
             if (u.FlipDisagreement is null && u.EnsembleDisagreement is null)
                 throw new ArgumentException("Pseudo-labels need a measure of agreement: a model trained with horizontal flips (the flip test) or a second run (--run twice).");
             var prediction = byPath[u.Path];
-            // A point off the photo is no label, however well the branches agree (a label file refuses it).
-            var inside = prediction.Keypoints.Select(p => p.X >= 0 && p.Y >= 0 && p.X <= prediction.Width && p.Y <= prediction.Height).ToArray();
-            var kept = u.Keypoints.Select((k, j) => inside[j] && (k.FlipDisagreement ?? 0) <= options.MaxDisagreement && (k.EnsembleDisagreement ?? 0) <= options.MaxDisagreement).ToArray();
+            // A point off the photo is no label, however well the branches agree: merge would refuse it.
+            var onPhoto = prediction.Keypoints.Select(p => LabelMerge.LiesOnPhoto(p.X, p.Y, prediction.Width, prediction.Height)).ToArray();
+            var kept = u.Keypoints.Select((k, j) => onPhoto[j] && (k.FlipDisagreement ?? 0) <= options.MaxDisagreement && (k.EnsembleDisagreement ?? 0) <= options.MaxDisagreement).ToArray();
             var label = new PseudoLabel(prediction, u, kept);
-            var outside = inside.Count(i => !i);
+            var offPhoto = onPhoto.Count(on => !on);
+            var onPhotoClause = offPhoto > 0 ? $" and lie in the photo ({offPhoto} off it; " : " (";
             if (label.KeptCount >= options.MinKeptFraction * kept.Length) taken.Add(label);
             else notTaken.Add(new NotTaken(u.Path, string.Create(CultureInfo.InvariantCulture,
-                $"only {label.KeptCount} of {kept.Length} keypoints agree within {options.MaxDisagreement:G4} of the box size") +
-                (outside > 0 ? $" and lie in the photo ({outside} off it; " : " (") +
-                string.Create(CultureInfo.InvariantCulture, $"at least {options.MinKeptFraction:P0} needed)")));
+                $"only {label.KeptCount} of {kept.Length} keypoints agree within {options.MaxDisagreement:G4} of the box size{onPhotoClause}at least {options.MinKeptFraction:P0} needed)")));
         }
         return new PseudoLabelSet(taken, notTaken, options);
     }
