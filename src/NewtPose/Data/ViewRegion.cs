@@ -85,7 +85,8 @@ public static class ViewRegions
         return new PoseInstance(animal.Keypoints.Select((k, i) => keep.Contains(i) ? k : Keypoint.Missing).ToArray(), box: null, animal.Individual, animal.Attributes);
     }
 
-    private static int IndexOf(Skeleton skeleton, string name)
+    /// <summary>The index of keypoint <paramref name="name"/> in the skeleton, or -1.</summary>
+    internal static int IndexOf(Skeleton skeleton, string name)
     {
         for (var i = 0; i < skeleton.Count; i++)
             if (string.Equals(skeleton.Keypoints[i], name, StringComparison.Ordinal)) return i;

@@ -50,7 +50,7 @@ public static class EvaluationReportJson
         var root = ToJsonObject(evaluation.Found);
         var head = new (string Key, JsonNode? Value)[]
         {
-            ("split", evaluation.Split), ("flip_test", evaluation.FlipTest), ("refine_passes", evaluation.RefinePasses), ("crop", EvaluationCrops.Found),
+            ("split", evaluation.Split), ("flip_test", evaluation.FlipTest), ("refine_passes", evaluation.RefinePasses), ("linked_pairs", evaluation.LinkedPairs), ("crop", EvaluationCrops.Found),
             ("n_images", evaluation.Photos.Count), ("n_unlabelled_images", evaluation.UnlabelledPhotos), ("n_failed_images", evaluation.FailedPhotos),
         };
         for (var i = 0; i < head.Length; i++) root.Insert(i, head[i].Key, head[i].Value);

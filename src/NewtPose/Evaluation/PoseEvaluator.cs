@@ -53,6 +53,8 @@ public sealed record PoseEvaluation(EvaluationReport Found, EvaluationReport? La
     public bool FlipTest { get; init; }
     /// <summary>The engine's refine passes after the whole-photo pass (<see cref="EngineOptions.RefinePasses"/>).</summary>
     public int RefinePasses { get; init; }
+    /// <summary>How many linked keypoint pairs of a rig were decoded jointly (<see cref="EngineOptions.LinkViews"/>); 0 when the model has none or linking was off.</summary>
+    public int LinkedPairs { get; init; }
     /// <summary>Photos of the set that hold no labelled animal: nothing to score, counted here.</summary>
     public int UnlabelledPhotos { get; init; }
     /// <summary>Photos the engine could not predict (read errors); their animals count as missed.</summary>
@@ -78,16 +80,17 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
     /// <summary>
     /// One call for notebooks and reports: opens the run folder's model (flip test as <paramref name="flipTest"/>, else as
     /// the model allows), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json,
-    /// with <paramref name="refinePasses"/> (default <see cref="EngineOptions.DefaultRefinePasses"/>) after the whole-photo pass.
+    /// with <paramref name="refinePasses"/> (default <see cref="EngineOptions.DefaultRefinePasses"/>) after the whole-photo pass
+    /// and a rig's linked views decoded jointly unless <paramref name="linkViews"/> is false (<see cref="EngineOptions.LinkViews"/>).
     /// With <paramref name="onnxModel"/>, the network is that exported file (float or int8) in the ONNX Runtime engine
     /// instead of the run's TorchSharp weights; the split and flip test still come from the run.
     /// </summary>
     public static PoseEvaluation EvaluateRun(string runFolder, PoseDataset dataset, string split = "test", bool? flipTest = null,
         EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
-        string? onnxModel = null, int refinePasses = EngineOptions.DefaultRefinePasses)
+        string? onnxModel = null, int refinePasses = EngineOptions.DefaultRefinePasses, bool linkViews = true)
     {
         var images = EvaluationSplits.Images(runFolder, dataset, split);
-        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder), RefinePasses = refinePasses };
+        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder), RefinePasses = refinePasses, LinkViews = linkViews };
         using var engine = onnxModel is null ? PoseEngine.Open(runFolder, engineOptions) : OnnxBackend.OpenEngine(onnxModel, engineOptions);
         return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
@@ -100,7 +103,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
     /// </summary>
     public static PoseEvaluation EvaluateEnsemble(IReadOnlyList<string> runFolders, PoseDataset dataset, string split = "test", bool? flipTest = null,
         EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
-        int refinePasses = EngineOptions.DefaultRefinePasses)
+        int refinePasses = EngineOptions.DefaultRefinePasses, bool linkViews = true)
     {
         ArgumentNullException.ThrowIfNull(runFolders);
         if (runFolders.Count < 2) throw new ArgumentException($"An ensemble needs at least two run folders; got {runFolders.Count}.", nameof(runFolders));
@@ -120,7 +123,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
                 throw new InvalidDataException($"{file}: {seen.Length} of the {split} photos of {runFolders[0]} are among this member's training or model-selection photos " +
                     $"(first: {seen[0]}); an ensemble is scored only on photos none of its members saw. Train the members on one split (the same split seed).");
         }
-        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolders[0]), RefinePasses = refinePasses };
+        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolders[0]), RefinePasses = refinePasses, LinkViews = linkViews };
         using var engine = PoseEngine.Open(runFolders, engineOptions);
         return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
@@ -171,7 +174,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         }
         return new PoseEvaluation(found, labelCrops, photos)
         {
-            Split = split, FlipTest = engine.Options.FlipTest, RefinePasses = engine.Options.RefinePasses, UnlabelledPhotos = all.Count - labelled.Length,
+            Split = split, FlipTest = engine.Options.FlipTest, RefinePasses = engine.Options.RefinePasses, LinkedPairs = engine.LinkedPairs, UnlabelledPhotos = all.Count - labelled.Length,
         };
     }
 

@@ -23,6 +23,12 @@ public sealed record EngineOptions
     /// </summary>
     public int RefinePasses { get; init; } = DefaultRefinePasses;
 
+    /// <summary>
+    /// Decode a rig's linked keypoints (<see cref="ModelCard.ViewLinks"/>: one body point seen in two views) jointly, so
+    /// the two sightings agree on the coordinate they share. No effect on a model without links.
+    /// </summary>
+    public bool LinkViews { get; init; } = true;
+
     /// <summary>The default of <see cref="RefinePasses"/>.</summary>
     public const int DefaultRefinePasses = 2;
 

@@ -115,6 +115,15 @@ public sealed record ModelCard
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ViewRegion>? Views { get; init; }
 
+    /// <summary>
+    /// Body points seen in two of the <see cref="Views"/> and the frame coordinate their sightings share, fitted on the
+    /// training labels (<see cref="ViewLinkFit.Fit"/>); the engine decodes each linked pair jointly
+    /// (<see cref="EngineOptions.LinkViews"/>). Null or empty (older files, a model of the whole photo, a rig whose views
+    /// name no point twice): every keypoint is decoded on its own.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ViewLink>? ViewLinks { get; init; }
+
     /// <summary>The keypoint names, in output order.</summary>
     public IReadOnlyList<string> Keypoints => Spec.Keypoints;
 
@@ -167,6 +176,11 @@ public sealed record ModelCard
         if (OksSigmas is null || OksSigmas.Count != k) throw new ArgumentException($"oks_sigmas has {OksSigmas?.Count ?? 0} values; the model has {k} keypoints.");
         if (OksSigmas.Any(s => !(s > 0) || !double.IsFinite(s))) throw new ArgumentException("Every OKS σ must be positive and finite.");
         if (Views is { Count: > 0 } views) ViewRegions.Owners(views, Skeleton());
+        if (ViewLinks is { Count: > 0 } links)
+        {
+            if (Views is not { Count: > 0 }) throw new ArgumentException("view_links are given, but the model has no views to link.");
+            ViewLinkFit.Check(links, Views, Skeleton());
+        }
         return this;
     }
 

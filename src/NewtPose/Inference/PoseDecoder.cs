@@ -36,8 +36,6 @@ public sealed class PoseDecoder
     public PredictedKeypoint[][] Decode(RawOutput output, double mirroredShare = 0)
     {
         CheckLayout(output);
-        var legacy = Card.PixelConvention == PixelConvention.LegacyCellCentres;
-        double shiftX = legacy ? -0.5 + mirroredShare : 0, shiftY = legacy ? -0.5 : 0;
         var result = new PredictedKeypoint[output.Batch][];
         for (var b = 0; b < output.Batch; b++)
         {
@@ -47,12 +45,65 @@ public sealed class PoseDecoder
             {
                 var (x, y, confidence) = Card.Decoding == DecodingRule.IntegralSoftArgmax
                     ? SoftArgmax(item, k, output.Height, output.Width)
-                    : Argmax(item, k, output.Height, output.Width);
-                points[k] = new PredictedKeypoint((x + 0.5) * Stride + shiftX, (y + 0.5) * Stride + shiftY, confidence);
+                    : AtCell(item, k, ArgmaxCell(item.Slice(k * output.Height * output.Width, output.Height * output.Width)), output.Height, output.Width);
+                points[k] = ToInput(x, y, confidence, mirroredShare);
             }
             result[b] = points;
         }
         return result;
+    }
+
+    /// <summary>Whether points can be read at other cells than the argmax (<see cref="Peaks"/>, <see cref="DecodeAt"/>): a heatmap head's; a soft-argmax has one answer per map.</summary>
+    public bool HasPeaks => Card.Decoding != DecodingRule.IntegralSoftArgmax;
+
+    /// <summary>
+    /// The cells of heatmap <paramref name="keypoint"/> of batch item <paramref name="item"/> that are local maxima (no
+    /// neighbour in the 3 × 3 window higher), the highest first, at most <paramref name="count"/>; the argmax cell is
+    /// always the first. For decoding a point jointly with others (a rig's linked views) instead of on its own.
+    /// </summary>
+    public int[] Peaks(RawOutput output, int item, int keypoint, int count)
+    {
+        CheckLayout(output);
+        if (!HasPeaks) throw new InvalidOperationException("A soft-argmax head has no heatmap peaks to choose among.");
+        var (h, w) = (output.Height, output.Width);
+        var heat = output.Item(item).Slice(keypoint * h * w, h * w);
+        var argmax = ArgmaxCell(heat);
+        var peaks = new List<int>();
+        for (var row = 0; row < h; row++)
+        for (var column = 0; column < w; column++)
+        {
+            var cell = row * w + column;
+            if (cell == argmax) continue;
+            var value = heat[cell];
+            var isPeak = true;
+            for (var dy = -1; dy <= 1 && isPeak; dy++)
+            for (var dx = -1; dx <= 1; dx++)
+            {
+                int r = row + dy, c = column + dx;
+                if ((dx == 0 && dy == 0) || r < 0 || r >= h || c < 0 || c >= w) continue;
+                if (heat[r * w + c] > value) { isPeak = false; break; }
+            }
+            if (isPeak) peaks.Add(cell);
+        }
+        var copy = heat.ToArray();
+        return peaks.OrderByDescending(c => copy[c]).Take(Math.Max(0, count - 1)).Prepend(argmax).ToArray();
+    }
+
+    /// <summary>The point of heatmap <paramref name="keypoint"/> read at <paramref name="cell"/> (refined as <see cref="Decode"/> refines its argmax), in input pixels, with that cell's confidence.</summary>
+    public PredictedKeypoint DecodeAt(RawOutput output, int item, int keypoint, int cell, double mirroredShare = 0)
+    {
+        CheckLayout(output);
+        if (!HasPeaks) throw new InvalidOperationException("A soft-argmax head is decoded only as a whole map.");
+        var (x, y, confidence) = AtCell(output.Item(item), keypoint, cell, output.Height, output.Width);
+        return ToInput(x, y, confidence, mirroredShare);
+    }
+
+    /// <summary>Heatmap cell coordinates to input pixels, corrected for a legacy model's convention (see <see cref="Decode"/>).</summary>
+    private PredictedKeypoint ToInput(double x, double y, double confidence, double mirroredShare)
+    {
+        var legacy = Card.PixelConvention == PixelConvention.LegacyCellCentres;
+        double shiftX = legacy ? -0.5 + mirroredShare : 0, shiftY = legacy ? -0.5 : 0;
+        return new PredictedKeypoint((x + 0.5) * Stride + shiftX, (y + 0.5) * Stride + shiftY, confidence);
     }
 
     /// <summary>
@@ -122,13 +173,19 @@ public sealed class PoseDecoder
             target[y * width + width - 1 - x] = sign * source[y * width + x];
     }
 
-    /// <summary>Argmax cell of heatmap k (the first maximum, as torch's argmax) refined by offsets or a quadratic fit; confidence = sigmoid(peak logit).</summary>
-    private (double X, double Y, double Confidence) Argmax(ReadOnlySpan<float> item, int k, int height, int width)
+    /// <summary>The first maximum of a heatmap, as torch's argmax.</summary>
+    private static int ArgmaxCell(ReadOnlySpan<float> heat)
+    {
+        var flat = 0;
+        for (var i = 1; i < heat.Length; i++) if (heat[i] > heat[flat]) flat = i;
+        return flat;
+    }
+
+    /// <summary>Heatmap k read at cell <paramref name="flat"/>, refined by offsets or a quadratic fit; confidence = sigmoid(the cell's logit).</summary>
+    private (double X, double Y, double Confidence) AtCell(ReadOnlySpan<float> item, int k, int flat, int height, int width)
     {
         var plane = height * width;
         var heat = item.Slice(k * plane, plane);
-        var flat = 0;
-        for (var i = 1; i < plane; i++) if (heat[i] > heat[flat]) flat = i;
         int column = flat % width, row = flat / width;
         var peak = heat[flat];
         double x, y;

@@ -111,7 +111,16 @@ public sealed class PoseEngine : IDisposable
         _decoder = new PoseDecoder(model);
         _sampler = new PoseSampler(model.Skeleton(), m.InputWidth, m.InputHeight, AugmentationOptions.None with { Crop = model.Crop });
         _views = model.Views is { Count: > 0 } views ? views.Zip(ViewRegions.Members(views, model.Skeleton()), (v, k) => (v, k)).ToArray() : null;
+        _links = Options.LinkViews && _views is not null && _decoder.HasPeaks && model.ViewLinks is { Count: > 0 } links
+            ? links.Select(l => (l, ViewRegions.IndexOf(model.Skeleton(), l.First), ViewRegions.IndexOf(model.Skeleton(), l.Second))).ToArray()
+            : null;
     }
+
+    /// <summary>A rig's linked keypoints (<see cref="ModelCard.ViewLinks"/>) as index pairs; null when there are none or linking is off.</summary>
+    private readonly (ViewLink Link, int First, int Second)[]? _links;
+
+    /// <summary>How many of a linked keypoint's highest heatmap peaks the joint decoding weighs (the argmax among them).</summary>
+    private const int LinkCandidates = 5;
 
     /// <summary>Each view of a multi-view model with the keypoints it owns; null for a model of the whole photo.</summary>
     private readonly (ViewRegion View, int[] Members)[]? _views;
@@ -145,7 +154,8 @@ public sealed class PoseEngine : IDisposable
         if (_views is null)
             return PredictInBox(photoPath, animal.Box ?? BoundingBox.AroundLabeled(animal.Keypoints)
                 ?? throw new ArgumentException($"{photoPath}: the animal has no labelled point to crop around.", nameof(animal)), cancellationToken);
-        return Single(_views.Select(v => new Job(photoPath, BoundingBox.AroundLabeled(ViewRegions.Restrict(animal, v.Members).Keypoints), v.View, v.Members, given: true)).ToArray(),
+        var photo = new object();
+        return Single(_views.Select(v => new Job(photoPath, BoundingBox.AroundLabeled(ViewRegions.Restrict(animal, v.Members).Keypoints), v.View, v.Members, given: true) { Photo = photo }).ToArray(),
             cancellationToken);
     }
 
@@ -170,14 +180,21 @@ public sealed class PoseEngine : IDisposable
             foreach (var result in Results(chunk, cancellationToken)) yield return result;
     }
 
+    /// <summary>How many linked keypoint pairs of a rig this engine decodes jointly (0: none, or <see cref="EngineOptions.LinkViews"/> off).</summary>
+    public int LinkedPairs => _links?.Length ?? 0;
+
     /// <summary>The backend's name for reports: "torch" or "onnx".</summary>
     public string BackendName => _backend.Name;
 
     public void Dispose() => _backend.Dispose();
 
     /// <summary>The jobs of one photo: the whole photo, or one per view (each searching its view's region).</summary>
-    private Job[] Jobs(string path, BoundingBox? box) =>
-        _views is null ? [new Job(path, box)] : _views.Select(v => new Job(path, null, v.View, v.Members)).ToArray();
+    private Job[] Jobs(string path, BoundingBox? box)
+    {
+        if (_views is null) return [new Job(path, box)];
+        var photo = new object();
+        return _views.Select(v => new Job(path, null, v.View, v.Members) { Photo = photo }).ToArray();
+    }
 
     /// <summary>Runs the photos' jobs together (one network call per pass for all of them) and gives each photo's result.</summary>
     private IEnumerable<PhotoResult> Results(IReadOnlyList<Job[]> photos, CancellationToken cancellationToken)
@@ -262,11 +279,13 @@ public sealed class PoseEngine : IDisposable
         {
             var points = _decoder.Decode(direct);
             for (var i = 0; i < live.Length; i++) live[i].Points = ToPhoto(points[i], samples[i]);
+            LinkViews(live, samples, direct, mirroredShare: 0);
             return;
         }
         cancellationToken.ThrowIfCancellationRequested();
         var unflipped = _decoder.Unflip(_backend.Run(PoseDecoder.MirrorPixels(pixels, width, height), live.Length));
-        var averaged = _decoder.Decode(PoseDecoder.Average(direct, unflipped), mirroredShare: 0.5);
+        var average = PoseDecoder.Average(direct, unflipped);
+        var averaged = _decoder.Decode(average, mirroredShare: 0.5);
         var directPoints = _decoder.Decode(direct);
         var mirroredPoints = _decoder.Decode(unflipped, mirroredShare: 1);
         for (var i = 0; i < live.Length; i++)
@@ -274,6 +293,64 @@ public sealed class PoseEngine : IDisposable
             live[i].Points = ToPhoto(averaged[i], samples[i]);
             live[i].Flip = new FlipBranches(ToPhoto(directPoints[i], samples[i]), ToPhoto(mirroredPoints[i], samples[i]));
         }
+        LinkViews(live, samples, average, mirroredShare: 0.5);
+    }
+
+    /// <summary>
+    /// Decodes each linked pair of a rig's keypoints (<see cref="ModelCard.ViewLinks"/>) jointly, per photo, instead of each
+    /// at its own argmax: of the few highest peaks of each one's heatmap (<see cref="LinkCandidates"/>), in the view that
+    /// owns it, the pair with the highest sum of log-confidences less half the squared misfit of their shared coordinate,
+    /// in units of the link's spread widened by a heatmap cell of each view (the points' own quantisation). A pair that
+    /// already agrees keeps its argmax points; a side-view paw drawn to the neighbouring paw, while its other view saw the
+    /// right one, moves to the peak that agrees.
+    /// </summary>
+    private void LinkViews(Job[] live, PoseSample[] samples, RawOutput raw, double mirroredShare)
+    {
+        if (_links is null) return;
+        foreach (var photo in Enumerable.Range(0, live.Length).GroupBy(i => live[i].Photo))
+        {
+            var slot = new Dictionary<int, int>();
+            foreach (var i in photo)
+                foreach (var k in live[i].Members!) slot[k] = i;
+            foreach (var (link, first, second) in _links)
+            {
+                if (!slot.TryGetValue(first, out var a) || !slot.TryGetValue(second, out var b)) continue;
+                var firstCandidates = Candidates(live[a], samples[a], raw, a, first, link.Axis, mirroredShare);
+                var secondCandidates = Candidates(live[b], samples[b], raw, b, second, link.Axis, mirroredShare);
+                double firstCell = CellFraction(live[a], samples[a], link.Axis), secondCell = link.Slope * CellFraction(live[b], samples[b], link.Axis);
+                var spread = Math.Sqrt(link.Spread * link.Spread + firstCell * firstCell + secondCell * secondCell);
+                var (bestScore, bestFirst, bestSecond) = (double.NegativeInfinity, firstCandidates[0].Point, secondCandidates[0].Point);
+                foreach (var p in firstCandidates)
+                foreach (var q in secondCandidates)
+                {
+                    var misfit = (p.Coordinate - link.Expected(q.Coordinate)) / spread;
+                    var score = p.LogConfidence + q.LogConfidence - 0.5 * misfit * misfit;
+                    if (score > bestScore) (bestScore, bestFirst, bestSecond) = (score, p.Point, q.Point);
+                }
+                live[a].Points![first] = bestFirst;
+                live[b].Points![second] = bestSecond;
+            }
+        }
+    }
+
+    /// <summary>A linked keypoint's highest heatmap peaks as points in the photo, each with its log-confidence and its coordinate along the link's axis (a fraction of the photo's side).</summary>
+    private (PredictedKeypoint Point, double LogConfidence, double Coordinate)[] Candidates(Job job, PoseSample sample, RawOutput raw, int item, int keypoint, string axis, double mirroredShare) =>
+        _decoder.Peaks(raw, item, keypoint, LinkCandidates).Select(cell =>
+        {
+            var input = _decoder.DecodeAt(raw, item, keypoint, cell, mirroredShare);
+            var (x, y) = sample.ToSource.Apply(input.X, input.Y);
+            var point = new PredictedKeypoint(x, y, input.Confidence);
+            return (point, Math.Log(Math.Max(input.Confidence, 1e-12)), axis == "x" ? x / job.Width : y / job.Height);
+        }).ToArray();
+
+    /// <summary>One heatmap cell of a job's crop along <paramref name="axis"/>, as a fraction of the photo's side.</summary>
+    private double CellFraction(Job job, PoseSample sample, string axis)
+    {
+        var stride = Model.Spec.HeatmapStride;
+        var (x0, y0) = sample.ToSource.Apply(0, 0);
+        var (x1, y1) = axis == "x" ? sample.ToSource.Apply(stride, 0) : sample.ToSource.Apply(0, stride);
+        var length = Math.Sqrt((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
+        return axis == "x" ? length / job.Width : length / job.Height;
     }
 
     private static PredictedKeypoint[] ToPhoto(PredictedKeypoint[] points, PoseSample sample) =>
@@ -314,6 +391,8 @@ public sealed class PoseEngine : IDisposable
         public bool IsGiven { get; } = given || givenBox is not null;
         public BoundingBox? GivenBox { get; } = givenBox;
         public ViewRegion? View { get; } = view;
+        /// <summary>Shared by the jobs of one photo (its views), so linked views are decoded together.</summary>
+        public object? Photo { get; init; }
         public int[]? Members { get; } = members;
         /// <summary>The view's region in the photo's pixels (once the size is read); null for the whole photo.</summary>
         public BoundingBox? Region => View?.Rect(Width, Height);

@@ -147,10 +147,18 @@ public sealed class Trainer
 
     /// <summary>
     /// The model card saved beside the weights: what the sampler cropped and mirrored (a <see cref="PoseSampler"/> says;
-    /// a caller's own sampler leaves the crop policy at its default and the flips "not recorded") and the skeleton.
+    /// a caller's own sampler leaves the crop policy at its default and the flips "not recorded"), the skeleton, and a
+    /// rig's views with the links between them.
     /// </summary>
-    private ModelCard CardFor(PoseModelSpec spec) =>
-        ModelCard.Describe(spec, dataset.Skeleton, (sampler as PoseSampler)?.Options) with { Views = options.Views is { Count: > 0 } v ? v : null };
+    private ModelCard CardFor(PoseModelSpec spec)
+    {
+        var card = ModelCard.Describe(spec, dataset.Skeleton, (sampler as PoseSampler)?.Options);
+        if (options.Views is not { Count: > 0 } views) return card;
+        // The links come from the train side's labels only: validation and test frames are scored with them.
+        var train = split.Train.ToHashSet(StringComparer.Ordinal);
+        var links = ViewLinkFit.Fit(views, dataset.Skeleton, dataset.Images.Where(i => train.Contains(i.Path)));
+        return card with { Views = views, ViewLinks = links.Count > 0 ? links : null };
+    }
 
     /// <summary>Loads an earlier run's best weights (its model.json + model.weights) into the new network (<see cref="TrainingOptions.InitFrom"/>), refusing a model of another shape.</summary>
     private static void StartFrom(PoseNetwork network, string folder)

@@ -66,6 +66,7 @@ public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<Ti
         Assert.DoesNotContain("NaN", output);
 
         Assert.Equal(NewtPose.Inference.EngineOptions.DefaultRefinePasses, (int)json["refine_passes"]!);
+        Assert.Equal(0, (int)json["linked_pairs"]!);
 
         var all = JsonNode.Parse(CliRunner.Run("evaluate", "--run", tiny.Run, "--json", "--split", "all", "--refine-passes", "1").Out)!;
         Assert.Equal(8, (int)all["n_images"]!);

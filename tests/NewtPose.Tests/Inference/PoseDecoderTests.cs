@@ -84,6 +84,45 @@ public class PoseDecoderTests
         Assert.Equal(ToRaw(mirrored).Values, decoder.Unflip(floats).Values);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Peaks_are_the_local_maxima_highest_first_and_decode_as_the_argmax_does(bool locref)
+    {
+        var (head, decoder) = Make("heatmap", locref);
+        head.Dispose();
+        manual_seed(4);
+        using var output = randn(2, decoder.Channels, Cells, Cells) * 3;
+        var raw = ToRaw(output);
+        var decoded = decoder.Decode(raw);
+        var plane = Cells * Cells;
+        for (var b = 0; b < 2; b++)
+        for (var k = 0; k < 3; k++)
+        {
+            var heat = raw.Item(b).Slice(k * plane, plane).ToArray();
+            var peaks = decoder.Peaks(raw, b, k, 6);
+            Assert.Equal(6, peaks.Length);
+            Assert.Equal(Array.IndexOf(heat, heat.Max()), peaks[0]);
+            Assert.Equal(peaks.Select(c => heat[c]).OrderByDescending(v => v), peaks.Select(c => heat[c]));
+            foreach (var cell in peaks)
+            {
+                int row = cell / Cells, column = cell % Cells;
+                for (var dy = -1; dy <= 1; dy++)
+                for (var dx = -1; dx <= 1; dx++)
+                    if (row + dy is >= 0 and < Cells && column + dx is >= 0 and < Cells)
+                        Assert.True(heat[(row + dy) * Cells + column + dx] <= heat[cell], $"b{b} k{k}: cell {cell} is not a local maximum");
+            }
+            Assert.Equal(decoded[b][k], decoder.DecodeAt(raw, b, k, peaks[0]));
+            var second = decoder.DecodeAt(raw, b, k, peaks[1]);
+            Assert.Equal(1 / (1 + Math.Exp(-heat[peaks[1]])), second.Confidence, 12);
+            Assert.InRange(second.X - (peaks[1] % Cells + 0.5) * 4, -2 * 4 - 1e-9, 2 * 4 + 1e-9);
+        }
+        var (integral, soft) = Make("integral", false);
+        integral.Dispose();
+        Assert.False(soft.HasPeaks);
+        Assert.Throws<InvalidOperationException>(() => soft.Peaks(new RawOutput(new float[3 * plane], 1, 3, Cells, Cells), 0, 0, 2));
+    }
+
     [Fact]
     public void Mirroring_pixels_is_the_tensors_flip_along_the_width()
     {

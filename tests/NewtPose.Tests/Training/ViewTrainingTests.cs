@@ -69,6 +69,28 @@ public sealed class ViewTrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_run_whose_views_name_one_point_twice_links_the_two_from_its_train_labels_alone()
+    {
+        // Views "red" and "blue" see "dot_red" and "dot_blue"; the blue label is put 5 px right of the red one in every photo.
+        var images = toy.Dataset.Images.Select(i => i with
+        {
+            Instances = [new PoseInstance([i.Instances[0].Keypoints[0], i.Instances[0].Keypoints[1] with { X = i.Instances[0].Keypoints[0].X + 5 }])],
+        }).ToList();
+        var dataset = toy.Dataset with { Skeleton = new Skeleton(["dot_red", "dot_blue"]), Images = images };
+        ViewRegion[] views = [new("red", ["dot_red"], [0, 0, 1, 1]), new("blue", ["dot_blue"], [0, 0, 1, 1])];
+        var split = DatasetSplit.FromLists(toy.Paths(0, 8), toy.Paths(8, 2), toy.Paths(10, 2));
+        var folder = Path.Combine(temp.Path, "linked");
+        new Trainer(Toy with { Views = views }, dataset, split, spec => new TestOnlyTinyPoseNetwork(spec), toy.Sampler(32)).Train(folder);
+
+        var link = Assert.Single(System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "model.json"))).RootElement.GetProperty("view_links").EnumerateArray());
+        Assert.Equal(("dot_red", "dot_blue", "x"), (link.GetProperty("first").GetString(), link.GetProperty("second").GetString(), link.GetProperty("axis").GetString()));
+        Assert.Equal(1, link.GetProperty("slope").GetDouble(), 6);
+        Assert.Equal(-5.0 / images[0].Width, link.GetProperty("offset").GetDouble(), 6);
+        // Fitted on the 8 train photos: the validation and test photos are scored with the link, so they cannot make it.
+        Assert.Equal(8, link.GetProperty("pairs").GetInt32());
+    }
+
+    [Fact]
     public void Views_that_do_not_fit_the_skeleton_are_refused_before_anything_is_written()
     {
         var split = DatasetSplit.FromLists(toy.Paths(0, 8), [], []);
