@@ -129,7 +129,7 @@ public static class ViewLinkFit
         return null;
     }
 
-    /// <summary>Least squares y = slope · x + offset; null when x does not vary (no slope can be told).</summary>
+    /// <summary>Least squares y = slope · x + offset; null when x or y does not vary (no relation can be told).</summary>
     private static (double Slope, double Offset, double Residual, double SpreadOfFirst)? Line(double[] x, double[] y)
     {
         double mx = x.Average(), my = y.Average();
