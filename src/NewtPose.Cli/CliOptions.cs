@@ -25,18 +25,6 @@ internal static class CliOptions
             CustomParser = r => Parse<int>(r, name, "a whole number", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null) ?? fallback,
         };
 
-    /// <summary>`--refine-passes N` of the commands that run the inference engine (predict, evaluate).</summary>
-    public static Option<int> RefinePasses() =>
-        WholeNumber("--refine-passes", $"Re-crops around the points after the whole-photo pass (0-8; default {EngineOptions.DefaultRefinePasses}).", EngineOptions.DefaultRefinePasses);
-
-    /// <summary>`--link-views true|false` of the commands that run the inference engine (predict, evaluate).</summary>
-    public static Option<bool> LinkViews() =>
-        new("--link-views")
-        {
-            Description = "Decode a rig's linked keypoints (one body point seen in two views, view_links in model.json) jointly, so both sightings agree (true/false; default true; no effect on a model without links).",
-            DefaultValueFactory = _ => true,
-        };
-
     /// <summary>`--ensemble RUN,…` of the commands that run the inference engine on run folders (predict, evaluate).</summary>
     public static Option<string?> Ensemble(string scoredOn) =>
         new("--ensemble") { Description = $"Other run folders (comma-separated) whose models are averaged with --run's: an ensemble (same input size, keypoints, head, heatmap stride and crop policy){scoredOn}." };

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using NewtPose.Charts;
 using NewtPose.Data;
 using NewtPose.Evaluation;
+using NewtPose.Inference;
 using NewtPose.IO;
 using NewtPose.Training;
 
@@ -29,13 +30,13 @@ internal static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "test (default), val, train or all.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong([.. EvaluationSplits.Names]);
         var flipTest = new Option<bool?>("--flip-test") { Description = "Use the flip test (true/false; default: as the run scored)." };
-        var refinePasses = CliOptions.RefinePasses();
-        var linkViews = CliOptions.LinkViews();
+        var engineFlags = new EngineFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of the table." };
         var report = new Option<string?>("--report") { Description = "Write an HTML report (opens offline) to this file." };
         var force = new Option<bool>("--force") { Description = "Replace an existing --report file." };
         var command = new Command("evaluate", "Score a trained model on labelled photos: the animal found by the model (honest), beside label crops.");
-        foreach (var o in new Option[] { run, model, ensemble, data, format, split, flipTest, refinePasses, linkViews, json, report, force }) command.Options.Add(o);
+        Option[] options = [run, model, ensemble, data, format, split, flipTest, .. engineFlags.Options, json, report, force];
+        foreach (var o in options) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -59,9 +60,9 @@ internal static class EvaluateCommand
                 stderr.WriteLine($"evaluating {scoredName} on the {splitName} photos of {labels} ...");
                 var evaluation = members is null
                     ? PoseEvaluator.EvaluateRun(folder, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken,
-                        onnxModel: onnx, refinePasses: parse.GetValue(refinePasses), linkViews: parse.GetValue(linkViews))
+                        onnxModel: onnx, engine: engineFlags.Apply(parse, new EngineOptions()))
                     : PoseEvaluator.EvaluateEnsemble(members, dataset, splitName, parse.GetValue(flipTest), cancellationToken: cancellationToken,
-                        refinePasses: parse.GetValue(refinePasses), linkViews: parse.GetValue(linkViews));
+                        engine: engineFlags.Apply(parse, new EngineOptions()));
                 foreach (var failed in evaluation.Photos.Where(p => p.Error is not null))
                     stderr.WriteLine($"warning: {failed.Image.Path} could not be predicted ({failed.Error}); its animals count as missed.");
 
@@ -96,7 +97,7 @@ internal static class EvaluateCommand
 
     private static string Text(PoseEvaluation e, string runFolder) =>
         $"{runFolder}: {e.Split} split, {e.Photos.Count} labelled photos ({e.UnlabelledPhotos} without labels skipped, {e.FailedPhotos} not predicted), " +
-        $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}, {e.RefinePasses} refine passes{(e.LinkedPairs > 0 ? $", {e.LinkedPairs} linked view pairs" : "")}; animal found by the model, original photo pixels; " +
+        $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}, {e.RefinePasses} refine passes{EngineFlags.Describe(e.LinkedPairs, e.LinkMisfitNu, e.OffsetVoting)}; animal found by the model, original photo pixels; " +
         $"OKS sigmas {e.Found.Sigmas?.Source}\n" + EvaluationTable.Of(e.Found, labelCrops: e.LabelCrops);
 
     /// <summary>The one JSON object of --json: the run and labels (and the .onnx scored, or the ensemble's run folders, when given), then the evaluation as metrics.json holds it.</summary>

@@ -29,11 +29,11 @@ internal static class PredictCommand
         var overlays = new Option<string?>("--overlays") { Description = "Also write each photo with its predicted points and skeleton drawn into this folder (not a folder of the photos)." };
         var flipTest = new Option<bool>("--flip-test") { Description = "Average with the mirrored crop's prediction (only for models trained with flips)." };
         var batch = new Option<int>("--batch") { Description = "Photos per batch (memory holds one batch of decoded photos).", DefaultValueFactory = _ => 8 };
-        var refinePasses = CliOptions.RefinePasses();
-        var linkViews = CliOptions.LinkViews();
+        var engineFlags = new EngineFlags();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
         var command = new Command("predict", "Predict keypoints on new photos with a trained model: finds the animal, writes COCO/CSV/DLC and optional overlays.");
-        foreach (var o in new Option[] { run, model, ensemble, images, output, format, overlays, flipTest, batch, refinePasses, linkViews, force }) command.Options.Add(o);
+        Option[] options = [run, model, ensemble, images, output, format, overlays, flipTest, batch, .. engineFlags.Options, force];
+        foreach (var o in options) command.Options.Add(o);
         command.Validators.Add(r =>
         {
             if ((r.GetValue(run) is null) == (r.GetValue(model) is null)) r.AddError("predict needs the model: give either --run RUN_DIR or --model model.onnx.");
@@ -50,13 +50,13 @@ internal static class PredictCommand
             if (Inside(outPath, root)) throw new ArgumentException($"--out {outPath} lies in the photos' folder {root}; write predictions elsewhere.");
             if (overlayFolder is not null && (overlayFolder == root || Inside(overlayFolder, root)))
                 throw new ArgumentException($"--overlays {overlayFolder} lies in the photos' folder {root}; choose a folder outside it.");
-            var engineOptions = new EngineOptions { FlipTest = parse.GetValue(flipTest), BatchSize = parse.GetValue(batch), RefinePasses = parse.GetValue(refinePasses), LinkViews = parse.GetValue(linkViews) };
+            var engineOptions = engineFlags.Apply(parse, new EngineOptions { FlipTest = parse.GetValue(flipTest), BatchSize = parse.GetValue(batch) });
             var source = Path.GetFullPath((parse.GetValue(run) ?? parse.GetValue(model))!).TrimEnd(Path.DirectorySeparatorChar);
             var members = parse.GetValue(run) is { } r ? CliOptions.EnsembleMembers(r, parse.GetValue(ensemble)) : null;
             using var engine = parse.GetValue(model) is { } onnx ? OnnxBackend.OpenEngine(onnx, engineOptions)
                 : members is not null ? PoseEngine.Open(members, engineOptions) : PoseEngine.Open(source, engineOptions);
             stdout.WriteLine($"{photos.Count} photos under {root}; model {source} ({engine.Model.Spec.Backbone}, {engine.Model.Spec.InputWidth}x{engine.Model.Spec.InputHeight}, " +
-                             $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.Options.FlipTest ? "on" : "off")}, {engine.Options.RefinePasses} refine passes{(engine.LinkedPairs > 0 ? $", {engine.LinkedPairs} linked view pairs" : "")}, batch {engine.Options.BatchSize}");
+                             $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.Options.FlipTest ? "on" : "off")}, {engine.Options.RefinePasses} refine passes{EngineFlags.Describe(engine.LinkedPairs, engine.Options.LinkMisfitNu, engine.OffsetVoting)}, batch {engine.Options.BatchSize}");
             var watch = Stopwatch.StartNew();
             var results = Predict(engine, photos, root, overlayFolder, stderr, cancellationToken);
             PredictionFiles.Write(results, engine.Model, root, outPath, fileFormat, scorer: "NewtPose_" + Path.GetFileNameWithoutExtension(source));

@@ -19,6 +19,14 @@ public sealed record ViewLink(string First, string Second, string Axis, double S
     /// <summary>Where <see cref="First"/> is expected along <see cref="Axis"/> (a fraction of the frame's side) given <see cref="Second"/> there.</summary>
     public double Expected(double second) => Slope * second + Offset;
 
+    /// <summary>
+    /// What a misfit of <paramref name="misfit"/> spreads between the two sightings costs, in log-confidence units: half its
+    /// square for <paramref name="nu"/> = 0 (a Gaussian), else a Student-t's ½(ν + 1)·log(1 + misfit²/ν), which nears the
+    /// Gaussian as ν grows and, for any ν, grows only logarithmically once the misfit is large.
+    /// </summary>
+    public static double MisfitCost(double misfit, double nu) =>
+        nu > 0 ? 0.5 * (nu + 1) * Math.Log(1 + misfit * misfit / nu) : 0.5 * misfit * misfit;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the link and what is wrong with its own fields.</summary>
     public ViewLink Validate()
     {

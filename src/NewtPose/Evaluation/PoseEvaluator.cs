@@ -55,6 +55,10 @@ public sealed record PoseEvaluation(EvaluationReport Found, EvaluationReport? La
     public int RefinePasses { get; init; }
     /// <summary>How many linked keypoint pairs of a rig were decoded jointly (<see cref="EngineOptions.LinkViews"/>); 0 when the model has none or linking was off.</summary>
     public int LinkedPairs { get; init; }
+    /// <summary>The linked pairs' misfit cost (<see cref="EngineOptions.LinkMisfitNu"/>: 0 Gaussian, else a Student-t's ν).</summary>
+    public double LinkMisfitNu { get; init; }
+    /// <summary>Whether points were read as their peak cells' vote (<see cref="PoseDecoder.OffsetVoting"/>: false for a head without offsets).</summary>
+    public bool OffsetVoting { get; init; }
     /// <summary>Photos of the set that hold no labelled animal: nothing to score, counted here.</summary>
     public int UnlabelledPhotos { get; init; }
     /// <summary>Photos the engine could not predict (read errors); their animals count as missed.</summary>
@@ -80,30 +84,31 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
     /// <summary>
     /// One call for notebooks and reports: opens the run folder's model (flip test as <paramref name="flipTest"/>, else as
     /// the model allows), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json,
-    /// with <paramref name="refinePasses"/> (default <see cref="EngineOptions.DefaultRefinePasses"/>) after the whole-photo pass
-    /// and a rig's linked views decoded jointly unless <paramref name="linkViews"/> is false (<see cref="EngineOptions.LinkViews"/>).
+    /// with the engine run as <paramref name="engine"/> says (refine passes, linked views, decoding; default
+    /// <see cref="EngineOptions"/>'s defaults; its <see cref="EngineOptions.FlipTest"/> is replaced by the rule above).
     /// With <paramref name="onnxModel"/>, the network is that exported file (float or int8) in the ONNX Runtime engine
     /// instead of the run's TorchSharp weights; the split and flip test still come from the run.
     /// </summary>
     public static PoseEvaluation EvaluateRun(string runFolder, PoseDataset dataset, string split = "test", bool? flipTest = null,
         EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
-        string? onnxModel = null, int refinePasses = EngineOptions.DefaultRefinePasses, bool linkViews = true)
+        string? onnxModel = null, EngineOptions? engine = null)
     {
         var images = EvaluationSplits.Images(runFolder, dataset, split);
-        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder), RefinePasses = refinePasses, LinkViews = linkViews };
-        using var engine = onnxModel is null ? PoseEngine.Open(runFolder, engineOptions) : OnnxBackend.OpenEngine(onnxModel, engineOptions);
-        return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
+        var engineOptions = (engine ?? new EngineOptions()) with { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder) };
+        using var opened = onnxModel is null ? PoseEngine.Open(runFolder, engineOptions) : OnnxBackend.OpenEngine(onnxModel, engineOptions);
+        return new PoseEvaluator(opened, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
 
     /// <summary>
     /// Scores an ensemble of the runs in <paramref name="runFolders"/> (<see cref="PoseEngine.Open(IReadOnlyList{string}, EngineOptions?)"/>)
     /// on <paramref name="split"/> of the first run's split.json. Honest only if no member saw a scored photo: a scored photo
     /// in any member's train split (or, scoring the test split, its validation split) is refused by name (so members from seeded splits of their own cannot be
-    /// scored together; "all" and "train" are refused for the same reason). The flip test: as the first run scored.
+    /// scored together; "all" and "train" are refused for the same reason). The flip test: as the first run scored; the
+    /// rest of the engine's settings as <paramref name="engine"/> says (as in <see cref="EvaluateRun"/>).
     /// </summary>
     public static PoseEvaluation EvaluateEnsemble(IReadOnlyList<string> runFolders, PoseDataset dataset, string split = "test", bool? flipTest = null,
         EvaluatorOptions? options = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default,
-        int refinePasses = EngineOptions.DefaultRefinePasses, bool linkViews = true)
+        EngineOptions? engine = null)
     {
         ArgumentNullException.ThrowIfNull(runFolders);
         if (runFolders.Count < 2) throw new ArgumentException($"An ensemble needs at least two run folders; got {runFolders.Count}.", nameof(runFolders));
@@ -123,9 +128,9 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
                 throw new InvalidDataException($"{file}: {seen.Length} of the {split} photos of {runFolders[0]} are among this member's training or model-selection photos " +
                     $"(first: {seen[0]}); an ensemble is scored only on photos none of its members saw. Train the members on one split (the same split seed).");
         }
-        var engineOptions = new EngineOptions { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolders[0]), RefinePasses = refinePasses, LinkViews = linkViews };
-        using var engine = PoseEngine.Open(runFolders, engineOptions);
-        return new PoseEvaluator(engine, options).Evaluate(dataset, images, split, progress, cancellationToken);
+        var engineOptions = (engine ?? new EngineOptions()) with { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolders[0]) };
+        using var opened = PoseEngine.Open(runFolders, engineOptions);
+        return new PoseEvaluator(opened, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
 
     /// <summary>Evaluates <paramref name="images"/> of <paramref name="dataset"/> (all of its images when null).</summary>
@@ -174,7 +179,8 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         }
         return new PoseEvaluation(found, labelCrops, photos)
         {
-            Split = split, FlipTest = engine.Options.FlipTest, RefinePasses = engine.Options.RefinePasses, LinkedPairs = engine.LinkedPairs, UnlabelledPhotos = all.Count - labelled.Length,
+            Split = split, FlipTest = engine.Options.FlipTest, RefinePasses = engine.Options.RefinePasses, LinkedPairs = engine.LinkedPairs,
+            LinkMisfitNu = engine.Options.LinkMisfitNu, OffsetVoting = engine.OffsetVoting, UnlabelledPhotos = all.Count - labelled.Length,
         };
     }
 

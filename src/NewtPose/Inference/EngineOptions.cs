@@ -29,14 +29,39 @@ public sealed record EngineOptions
     /// </summary>
     public bool LinkViews { get; init; } = true;
 
+    /// <summary>
+    /// How a linked pair's disagreement is charged when its two sightings are decoded jointly: 0 charges half the squared
+    /// misfit (a Gaussian: a misfit of a few spreads costs more than any confidence can pay, so a confidently placed
+    /// sighting is dragged to a faint peak that agrees); ν &gt; 0 charges a Student-t's ½(ν + 1)·log(1 + misfit²/ν), which
+    /// grows slowly once the sightings clearly disagree, so the confidences decide between a faint agreeing peak and a
+    /// strong one. Smaller ν, heavier tails; 1 by default (measured in docs/benchmarks-accuracy.md).
+    /// </summary>
+    public double LinkMisfitNu { get; init; } = DefaultLinkMisfitNu;
+
+    /// <summary>
+    /// Read a heatmap point (location-refinement heads) as the vote of its peak's 3 × 3 cells: the mean of each cell's
+    /// position plus its clamped offset, weighted by the cell's confidence, instead of the peak cell's own offset alone.
+    /// Every cell near a keypoint was trained to point at it, so the vote averages out one cell's offset error. On by
+    /// default (measured in docs/benchmarks-accuracy.md); no effect on a head without offsets.
+    /// </summary>
+    public bool OffsetVoting { get; init; } = DefaultOffsetVoting;
+
     /// <summary>The default of <see cref="RefinePasses"/>.</summary>
     public const int DefaultRefinePasses = 2;
+
+    /// <summary>The default of <see cref="LinkMisfitNu"/>.</summary>
+    public const double DefaultLinkMisfitNu = 1;
+
+    /// <summary>The default of <see cref="OffsetVoting"/>, also the ML.NET pipeline's (<see cref="NewtPose.MlNet.PosePipelineOptions"/>).</summary>
+    public const bool DefaultOffsetVoting = true;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public EngineOptions Validate()
     {
         if (BatchSize is < 1 or > 1024) throw new ArgumentException($"EngineOptions.BatchSize = {BatchSize} must be in [1, 1024].", nameof(BatchSize));
         if (RefinePasses is < 0 or > 8) throw new ArgumentException($"EngineOptions.RefinePasses = {RefinePasses} must be in [0, 8].", nameof(RefinePasses));
+        if (!(LinkMisfitNu >= 0) || !double.IsFinite(LinkMisfitNu))
+            throw new ArgumentException($"EngineOptions.LinkMisfitNu = {LinkMisfitNu} must be 0 (Gaussian) or a positive, finite Student-t ν.", nameof(LinkMisfitNu));
         return this;
     }
 }

@@ -4,22 +4,30 @@ namespace NewtPose.Inference;
 
 /// <summary>
 /// Turns a backend's raw head output into points, on plain float arrays, so the TorchSharp and the ONNX Runtime backends
-/// share one implementation. It computes what the heads' tensor <c>Decode</c> computes (tests hold the two together):
-/// the heatmap head's argmax with location-refinement offsets clamped to the trained radius, or with a quadratic fit on
-/// the log-probabilities; the integral head's soft-argmax. Points come out in continuous input coordinates (pixel i
-/// covers [i, i + 1)), corrected for models saved with <see cref="PixelConvention.LegacyCellCentres"/>.
+/// share one implementation: the heatmap head's argmax with location-refinement offsets clamped to the trained radius
+/// (by default as the vote of the peak's 3 × 3 cells, <see cref="EngineOptions.OffsetVoting"/>), or with a quadratic fit
+/// on the log-probabilities; the integral head's soft-argmax. Without offset voting it computes what the heads' tensor
+/// <c>Decode</c> computes (tests hold the two together; training's per-epoch label-crop validation reads points that way).
+/// Points come out in continuous input coordinates (pixel i covers [i, i + 1)), corrected for models saved with
+/// <see cref="PixelConvention.LegacyCellCentres"/>.
 /// </summary>
 public sealed class PoseDecoder
 {
     private readonly int[] _flipIndex;
 
-    public PoseDecoder(ModelCard card)
+    /// <param name="card">The model whose head output is decoded.</param>
+    /// <param name="offsetVoting">Read a location-refinement head's points as its peak cells' vote (<see cref="EngineOptions.OffsetVoting"/>).</param>
+    public PoseDecoder(ModelCard card, bool offsetVoting = EngineOptions.DefaultOffsetVoting)
     {
         Card = card.Validate();
         _flipIndex = card.Spec.FlipIndex();
+        OffsetVoting = offsetVoting && card.Decoding == DecodingRule.HeatmapArgmaxRefined;
     }
 
     public ModelCard Card { get; }
+
+    /// <summary>Whether points are read as the vote of the peak's 3 × 3 cells (only ever for a location-refinement head).</summary>
+    public bool OffsetVoting { get; }
 
     private int Keypoints => Card.Spec.Keypoints.Count;
 
@@ -181,7 +189,7 @@ public sealed class PoseDecoder
         return flat;
     }
 
-    /// <summary>Heatmap k read at cell <paramref name="flat"/>, refined by offsets or a quadratic fit; confidence = sigmoid(the cell's logit).</summary>
+    /// <summary>Heatmap k read at cell <paramref name="flat"/>, refined by offsets (or their vote) or a quadratic fit; confidence = sigmoid(the cell's logit).</summary>
     private (double X, double Y, double Confidence) AtCell(ReadOnlySpan<float> item, int k, int flat, int height, int width)
     {
         var plane = height * width;
@@ -193,8 +201,9 @@ public sealed class PoseDecoder
         {
             // Offsets are only trained near a keypoint; at a wrong peak they are arbitrary, so they are clamped to that radius.
             var r = Card.RefinementRadius;
-            x = column + Math.Clamp(item[(Keypoints + 2 * k) * plane + flat], -r, r);
-            y = row + Math.Clamp(item[(Keypoints + 2 * k + 1) * plane + flat], -r, r);
+            (x, y) = OffsetVoting
+                ? Vote(item, k, column, row, height, width, r)
+                : (column + Math.Clamp(item[(Keypoints + 2 * k) * plane + flat], -r, r), row + Math.Clamp(item[(Keypoints + 2 * k + 1) * plane + flat], -r, r));
         }
         else
         {
@@ -202,6 +211,32 @@ public sealed class PoseDecoder
             y = row + QuadraticOffset(heat, flat, row, width, height);
         }
         return (x, y, 1 / (1 + Math.Exp(-peak)));
+    }
+
+    /// <summary>
+    /// The confidence-weighted mean of (cell + its clamped offset) over the 3 × 3 cells around (<paramref name="column"/>,
+    /// <paramref name="row"/>) inside the map: each cell near a keypoint was trained to point at it, so their vote averages
+    /// one cell's offset error out, and the low confidence of cells off the peak keeps their untrained offsets faint.
+    /// </summary>
+    private (double X, double Y) Vote(ReadOnlySpan<float> item, int k, int column, int row, int height, int width, double r)
+    {
+        var plane = height * width;
+        var heat = item.Slice(k * plane, plane);
+        var dxMap = item.Slice((Keypoints + 2 * k) * plane, plane);
+        var dyMap = item.Slice((Keypoints + 2 * k + 1) * plane, plane);
+        double weights = 0, x = 0, y = 0;
+        for (var dy = -1; dy <= 1; dy++)
+        for (var dx = -1; dx <= 1; dx++)
+        {
+            int r0 = row + dy, c0 = column + dx;
+            if (r0 < 0 || r0 >= height || c0 < 0 || c0 >= width) continue;
+            var cell = r0 * width + c0;
+            var weight = 1 / (1 + Math.Exp(-heat[cell]));
+            weights += weight;
+            x += weight * (c0 + Math.Clamp(dxMap[cell], -r, r));
+            y += weight * (r0 + Math.Clamp(dyMap[cell], -r, r));
+        }
+        return (x / weights, y / weights);
     }
 
     /// <summary>Vertex of the parabola through the log-sigmoid values at the peak and its two neighbours along one axis; 0 at the border or where they do not bend down.</summary>

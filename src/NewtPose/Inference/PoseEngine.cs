@@ -108,7 +108,7 @@ public sealed class PoseEngine : IDisposable
             throw new InvalidOperationException("The flip test was asked for, but this model was trained without flips (its model.json says trained_with_flips: false): " +
                 "it has never seen a mirrored animal, so averaging with a mirrored prediction would blur, or swap, its points. Run without the flip test.");
         _backend = backend;
-        _decoder = new PoseDecoder(model);
+        _decoder = new PoseDecoder(model, Options.OffsetVoting);
         _sampler = new PoseSampler(model.Skeleton(), m.InputWidth, m.InputHeight, AugmentationOptions.None with { Crop = model.Crop });
         _views = model.Views is { Count: > 0 } views ? views.Zip(ViewRegions.Members(views, model.Skeleton()), (v, k) => (v, k)).ToArray() : null;
         _links = Options.LinkViews && _views is not null && _decoder.HasPeaks && model.ViewLinks is { Count: > 0 } links
@@ -182,6 +182,9 @@ public sealed class PoseEngine : IDisposable
 
     /// <summary>How many linked keypoint pairs of a rig this engine decodes jointly (0: none, or <see cref="EngineOptions.LinkViews"/> off).</summary>
     public int LinkedPairs => _links?.Length ?? 0;
+
+    /// <summary>Whether points are read as their peak cells' vote (<see cref="EngineOptions.OffsetVoting"/>, for a head with offsets).</summary>
+    public bool OffsetVoting => _decoder.OffsetVoting;
 
     /// <summary>The backend's name for reports: "torch" or "onnx".</summary>
     public string BackendName => _backend.Name;
@@ -299,8 +302,9 @@ public sealed class PoseEngine : IDisposable
     /// <summary>
     /// Decodes each linked pair of a rig's keypoints (<see cref="ModelCard.ViewLinks"/>) jointly, per photo, instead of each
     /// at its own argmax: of the few highest peaks of each one's heatmap (<see cref="LinkCandidates"/>), in the view that
-    /// owns it, the pair with the highest sum of log-confidences less half the squared misfit of their shared coordinate,
-    /// in units of the link's spread widened by a heatmap cell of each view (the points' own quantisation). A pair that
+    /// owns it, the pair with the highest sum of log-confidences less the cost of the misfit of their shared coordinate
+    /// (<see cref="ViewLink.MisfitCost"/> with <see cref="EngineOptions.LinkMisfitNu"/>), in units of the link's spread
+    /// widened by a heatmap cell of each view (the points' own quantisation). A pair that
     /// already agrees keeps its argmax points; a side-view paw drawn to the neighbouring paw, while its other view saw the
     /// right one, moves to the peak that agrees.
     /// </summary>
@@ -324,7 +328,7 @@ public sealed class PoseEngine : IDisposable
                 foreach (var q in secondCandidates)
                 {
                     var misfit = (p.Coordinate - link.Expected(q.Coordinate)) / spread;
-                    var score = p.LogConfidence + q.LogConfidence - 0.5 * misfit * misfit;
+                    var score = p.LogConfidence + q.LogConfidence - ViewLink.MisfitCost(misfit, Options.LinkMisfitNu);
                     if (score > bestScore) (bestScore, bestFirst, bestSecond) = (score, p.Point, q.Point);
                 }
                 live[a].Points![first] = bestFirst;

@@ -12,7 +12,9 @@ namespace NewtPose.MlNet;
 /// <param name="ImagePathColumn">The input column holding image paths.</param>
 /// <param name="IntraOpThreads">ONNX Runtime threads inside an operator (null: ONNX Runtime's default, one per core).</param>
 /// <param name="InterOpThreads">ONNX Runtime threads across operators (null: its default).</param>
-public sealed record PosePipelineOptions(string? ImageFolder = null, string ImagePathColumn = "ImagePath", int? IntraOpThreads = null, int? InterOpThreads = null)
+/// <param name="OffsetVoting">Decode points as the vote of each peak's 3 × 3 cells, as the inference engine does by default (<see cref="EngineOptions.OffsetVoting"/>).</param>
+public sealed record PosePipelineOptions(string? ImageFolder = null, string ImagePathColumn = "ImagePath", int? IntraOpThreads = null, int? InterOpThreads = null,
+    bool OffsetVoting = EngineOptions.DefaultOffsetVoting)
 {
     public void Validate()
     {
@@ -44,16 +46,17 @@ public static class PosePipeline
     /// network input.
     /// </summary>
     public static IEstimator<ITransformer> Create(MLContext ml, string onnxPath, PosePipelineOptions? options = null) =>
-        Network(ml, onnxPath, options).Append(Keypoints(ml, OnnxMetadata.ReadFile(onnxPath)));
+        Network(ml, onnxPath, options).Append(Keypoints(ml, OnnxMetadata.ReadFile(onnxPath), (options ?? new()).OffsetVoting));
 
     /// <summary>
     /// NewtPose's keypoint decoding as an ML.NET step: the raw output column of <see cref="Network"/> decoded by the
-    /// inference engine's <see cref="PoseDecoder"/> (the one decoder every backend shares), one row at a time.
+    /// inference engine's <see cref="PoseDecoder"/> (the one decoder every backend shares), one row at a time, with
+    /// <paramref name="offsetVoting"/> as the engine's <see cref="EngineOptions.OffsetVoting"/>.
     /// </summary>
-    public static IEstimator<ITransformer> Keypoints(MLContext ml, ModelCard card)
+    public static IEstimator<ITransformer> Keypoints(MLContext ml, ModelCard card, bool offsetVoting = EngineOptions.DefaultOffsetVoting)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        var decoder = new PoseDecoder(card);
+        var decoder = new PoseDecoder(card, offsetVoting);
         var spec = card.Spec;
         var (height, width) = (spec.InputHeight / spec.HeatmapStride, spec.InputWidth / spec.HeatmapStride);
         var channels = decoder.Channels;

@@ -74,6 +74,25 @@ public sealed class EvaluateCommandTests(TinyRunFixture tiny) : IClassFixture<Ti
     }
 
     [Fact]
+    public void The_decoding_flags_reach_the_engine_and_the_json_says_how_points_were_read()
+    {
+        var locref = NewtPose.Inference.ModelCard.Read(Path.Combine(tiny.Run, "model.json")).Decoding == NewtPose.Inference.DecodingRule.HeatmapArgmaxRefined;
+        var byDefault = JsonNode.Parse(CliRunner.Run("evaluate", "--run", tiny.Run, "--json").Out)!;
+        Assert.Equal(locref && NewtPose.Inference.EngineOptions.DefaultOffsetVoting, (bool)byDefault["offset_voting"]!);
+        Assert.Equal(NewtPose.Inference.EngineOptions.DefaultLinkMisfitNu, (double)byDefault["link_misfit_nu"]!);
+
+        var (exit, output, error) = CliRunner.Run("evaluate", "--run", tiny.Run, "--json", "--offset-voting", "false", "--link-misfit-nu", "0");
+        Assert.True(exit == 0, error);
+        var plain = JsonNode.Parse(output)!;
+        Assert.False((bool)plain["offset_voting"]!);
+        Assert.Equal(0, (double)plain["link_misfit_nu"]!);
+
+        var bad = CliRunner.Run("evaluate", "--run", tiny.Run, "--link-misfit-nu", "-1");
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("LinkMisfitNu = -1", bad.Error);
+    }
+
+    [Fact]
     public void The_report_opens_offline_and_is_not_overwritten_without_force()
     {
         var report = Path.Combine(tiny.Root, "evaluation.html");

@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace NewtPose.Tests.Inference;
 
-/// <summary>The float-array decoder (shared by every backend) must compute what the heads' tensor Decode and Unflip compute.</summary>
+/// <summary>
+/// The float-array decoder (shared by every backend) must compute what the heads' tensor Decode and Unflip compute, and,
+/// with offset voting, read a point as its peak cells' confidence-weighted vote.
+/// </summary>
 public class PoseDecoderTests
 {
     private const int Input = 64;
@@ -16,11 +19,12 @@ public class PoseDecoderTests
 
     public static TheoryData<string, bool> Heads() => new() { { "heatmap", true }, { "heatmap", false }, { "integral", false } };
 
-    private static (PoseHead Head, PoseDecoder Decoder) Make(string head, bool locref)
+    /// <summary>A head and the decoder of its card; the tensor decoding reads the peak cell's own offset, so voting is off unless asked.</summary>
+    private static (PoseHead Head, PoseDecoder Decoder) Make(string head, bool locref, bool offsetVoting = false)
     {
         var spec = PoseModels.Spec("resnet18", Names, Input, Input, head, swapPairs: [[1, 2]]) with { LocationRefinement = locref };
         PoseHead h = head == "integral" ? new IntegralHead(8, 4, 3) : new HeatmapHead(8, 4, 3, locref);
-        return (h, new PoseDecoder(ModelCard.Describe(spec)));
+        return (h, new PoseDecoder(ModelCard.Describe(spec), offsetVoting));
     }
 
     private static RawOutput ToRaw(Tensor output)
@@ -121,6 +125,86 @@ public class PoseDecoderTests
         integral.Dispose();
         Assert.False(soft.HasPeaks);
         Assert.Throws<InvalidOperationException>(() => soft.Peaks(new RawOutput(new float[3 * plane], 1, 3, Cells, Cells), 0, 0, 2));
+    }
+
+    [Fact]
+    public void Offset_voting_is_the_confidence_weighted_mean_of_the_peak_cells_votes()
+    {
+        var (head, voting) = Make("heatmap", true, offsetVoting: true);
+        head.Dispose();
+        var (_, single) = Make("heatmap", true);
+        Assert.True(voting.OffsetVoting);
+        // One item: keypoint 0 peaks at cell (row 5, column 7); its right neighbour is the only other confident cell.
+        var plane = Cells * Cells;
+        var values = new float[voting.Channels * plane];
+        Array.Fill(values, -30f, 0, 3 * plane);
+        int peak = 5 * Cells + 7, right = peak + 1;
+        values[peak] = 2f;
+        values[right] = 1f;
+        // The peak cell points 0.4 right and 0.2 down, its neighbour 0.5 left and 0.1 up; a far offset is clamped to the radius.
+        (values[3 * plane + peak], values[4 * plane + peak]) = (0.4f, 0.2f);
+        (values[3 * plane + right], values[4 * plane + right]) = (-0.5f, -0.1f);
+        values[3 * plane + peak - Cells] = 50f;
+        var raw = new RawOutput(values, 1, voting.Channels, Cells, Cells);
+
+        double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+        var r = voting.Card.RefinementRadius;
+        double wPeak = Sigmoid(2), wRight = Sigmoid(1), wFaint = Sigmoid(-30);
+        // The seven faint cells vote for their own centres plus their offsets (0, or r for the clamped one).
+        double faintX = (6 + 7 + 8 + 6 + 6 + 7 + 8) + r, faintY = 4 * 3 + 6 * 3 + 5;
+        var expectedX = (wPeak * 7.4 + wRight * 7.5 + wFaint * faintX) / (wPeak + wRight + 7 * wFaint);
+        var expectedY = (wPeak * 5.2 + wRight * 4.9 + wFaint * faintY) / (wPeak + wRight + 7 * wFaint);
+
+        var point = voting.Decode(raw)[0][0];
+        // Offsets are floats (0.4f is not 0.4): equal to float precision.
+        Assert.Equal((expectedX + 0.5) * 4, point.X, 5);
+        Assert.Equal((expectedY + 0.5) * 4, point.Y, 5);
+        Assert.Equal(wPeak, point.Confidence, 12);
+        var alone = single.Decode(raw)[0][0];
+        Assert.Equal((7.4 + 0.5) * 4, alone.X, 5);
+        Assert.Equal((5.2 + 0.5) * 4, alone.Y, 5);
+        Assert.Equal(point, voting.DecodeAt(raw, 0, 0, voting.Peaks(raw, 0, 0, 1)[0]));
+    }
+
+    [Fact]
+    public void Offset_voting_keeps_exact_points_exact_and_spreads_one_cells_offset_error()
+    {
+        var (head, voting) = Make("heatmap", true, offsetVoting: true);
+        head.Dispose();
+        var (_, single) = Make("heatmap", true);
+        using var points = tensor(new float[] { 21.3f, 30.8f, 40.55f, 12.1f, 30.2f, 33.4f }, [1, 3, 2]);
+        using var output = ExactHeatmaps.Output(points, Cells, true);
+        var raw = ToRaw(output);
+        var truth = points.data<float>().ToArray();
+        var exact = voting.Decode(raw)[0];
+        for (var k = 0; k < 3; k++)
+        {
+            Assert.Equal(truth[2 * k], exact[k].X, 4);
+            Assert.Equal(truth[2 * k + 1], exact[k].Y, 4);
+        }
+
+        // A wrong x offset of 0.6 cells at keypoint 0's peak cell: read alone it moves the point by all of it, voted by far less.
+        var plane = Cells * Cells;
+        var peakCell = voting.Peaks(raw, 0, 0, 1)[0];
+        raw.Values[3 * plane + peakCell] += 0.6f;
+        var voted = voting.Decode(raw)[0][0].X - truth[0];
+        var alone = single.Decode(raw)[0][0].X - truth[0];
+        Assert.Equal(0.6 * 4, alone, 4);
+        Assert.InRange(voted, 0.05, 0.5 * alone);
+    }
+
+    [Theory]
+    [InlineData("heatmap", false)]
+    [InlineData("integral", false)]
+    public void Offset_voting_changes_nothing_for_a_head_without_offsets(string kind, bool locref)
+    {
+        var (head, voting) = Make(kind, locref, offsetVoting: true);
+        head.Dispose();
+        var (_, plain) = Make(kind, locref);
+        Assert.False(voting.OffsetVoting);
+        manual_seed(3);
+        using var output = randn(2, voting.Channels, Cells, Cells) * 3;
+        Assert.Equal(plain.Decode(ToRaw(output)).SelectMany(p => p), voting.Decode(ToRaw(output)).SelectMany(p => p));
     }
 
     [Fact]

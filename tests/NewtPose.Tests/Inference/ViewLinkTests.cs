@@ -113,23 +113,45 @@ public sealed class ViewLinkTests : IDisposable
     /// x, it lands on the true disc.
     /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Linked_views_choose_the_peak_that_agrees_with_the_other_view(bool flipTest)
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    public void Linked_views_choose_the_peak_that_agrees_with_the_other_view(bool flipTest, double nu)
     {
         var path = Photo(decoy: true);
         var truth = new (double X, double Y)[] { (300, 200), (200, 250), (300, 600), (200, 650) };
 
-        using var alone = Engine(linkViews: false, flipTest);
+        using var alone = Engine(linkViews: false, flipTest, nu);
         var misled = alone.Predict(path);
         Assert.InRange(misled.Keypoints[0].X, 95, 105);
 
-        using var linked = Engine(linkViews: true, flipTest);
+        using var linked = Engine(linkViews: true, flipTest, nu);
         var found = linked.Predict(path);
         Assert.True(EnginePhotos.WorstError(found.Keypoints, truth) < 0.5, $"worst error {EnginePhotos.WorstError(found.Keypoints, truth):F2} px");
 
-        using var plain = Engine(linkViews: true, flipTest);
+        using var plain = Engine(linkViews: true, flipTest, nu);
         Assert.True(EnginePhotos.WorstError(plain.Predict(Photo(decoy: false)).Keypoints, truth) < 0.5, "points that already agree stay where their argmax is");
+    }
+
+    [Fact]
+    public void A_heavy_tailed_misfit_lets_a_confident_sighting_outweigh_a_faint_one_that_agrees()
+    {
+        Assert.Equal(0.5 * 9, ViewLink.MisfitCost(3, 0), 12);
+        Assert.Equal(Math.Log(1 + 9), ViewLink.MisfitCost(3, 1), 12);
+        Assert.Equal(0.5 * 9, ViewLink.MisfitCost(3, 1e7), 4);
+        Assert.Equal(0, ViewLink.MisfitCost(0, 1));
+        Assert.True(ViewLink.MisfitCost(3, 1) < ViewLink.MisfitCost(3, 3) && ViewLink.MisfitCost(3, 3) < ViewLink.MisfitCost(3, 0), "smaller nu, lighter charge for a clear disagreement");
+
+        // A sighting of confidence 0.9 five spreads off its partner, against one of 0.01 that agrees.
+        double Strong(double nu) => Math.Log(0.9) - ViewLink.MisfitCost(5, nu);
+        var faint = Math.Log(0.01) - ViewLink.MisfitCost(0, 1);
+        Assert.True(Strong(0) < faint, "the Gaussian drags the confident sighting to the faint peak");
+        Assert.True(Strong(1) > faint, "the Student-t keeps it");
+
+        Assert.Contains("LinkMisfitNu = -1", Assert.Throws<ArgumentException>(() => new EngineOptions { LinkMisfitNu = -1 }.Validate()).Message);
+        Assert.Throws<ArgumentException>(() => new EngineOptions { LinkMisfitNu = double.PositiveInfinity }.Validate());
+        Assert.Throws<ArgumentException>(() => new EngineOptions { LinkMisfitNu = double.NaN }.Validate());
     }
 
     private static ModelCard Card()
@@ -142,8 +164,8 @@ public sealed class ViewLinkTests : IDisposable
         };
     }
 
-    private static PoseEngine Engine(bool linkViews, bool flipTest) =>
-        new(new TestOnlyBlobBackend(Card().Spec), Card(), new EngineOptions { LinkViews = linkViews, FlipTest = flipTest });
+    private static PoseEngine Engine(bool linkViews, bool flipTest, double nu) =>
+        new(new TestOnlyBlobBackend(Card().Spec), Card(), new EngineOptions { LinkViews = linkViews, FlipTest = flipTest, LinkMisfitNu = nu });
 
     /// <summary>A 400 × 800 rig frame: nose_top red, paw_top green, nose_bot blue, paw_bot white; the decoy a larger red disc.</summary>
     private string Photo(bool decoy)
