@@ -154,6 +154,27 @@ public sealed class ViewLinkTests : IDisposable
         Assert.Throws<ArgumentException>(() => new EngineOptions { LinkMisfitNu = double.NaN }.Validate());
     }
 
+    /// <summary>
+    /// A loose link (spread 0.15 of the frame's width) and a decoy far more confident than the true nose (r 30 against 8
+    /// px): the decoy sits about three spreads off nose_bot's x. The Gaussian's ½m² outweighs the confidence gap and takes
+    /// the faint agreeing disc; the Student-t's log-cost does not, so with ν = 1 the engine keeps the confident decoy.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_misfit_cost_decides_between_a_confident_outlier_and_a_faint_agreeing_peak(bool flipTest)
+    {
+        var path = Photo(30f, "loud-decoy.png");
+        var card = Card() with { ViewLinks = [new ViewLink("nose_top", "nose_bot", "x", 1, 0, 0.15, 20)] };
+        PoseEngine Open(double nu) => new(new TestOnlyBlobBackend(card.Spec), card, new EngineOptions { FlipTest = flipTest, LinkMisfitNu = nu });
+
+        using var gaussian = Open(0);
+        Assert.InRange(gaussian.Predict(path).Keypoints[0].X, 297, 303);
+        using var studentT = Open(1);
+        // On the decoy: its 30 px disc, whose centroid a refine crop that cuts the disc moves by a few pixels.
+        Assert.InRange(studentT.Predict(path).Keypoints[0].X, 70, 130);
+    }
+
     private static ModelCard Card()
     {
         var spec = PoseModels.Spec("resnet18", RigSkeleton.Keypoints, 128, 128);
@@ -168,7 +189,10 @@ public sealed class ViewLinkTests : IDisposable
         new(new TestOnlyBlobBackend(Card().Spec), Card(), new EngineOptions { LinkViews = linkViews, FlipTest = flipTest, LinkMisfitNu = nu });
 
     /// <summary>A 400 × 800 rig frame: nose_top red, paw_top green, nose_bot blue, paw_bot white; the decoy a larger red disc.</summary>
-    private string Photo(bool decoy)
+    private string Photo(bool decoy) => Photo(decoy ? 14f : 0f, decoy ? "decoy.png" : "plain.png");
+
+    /// <summary>The rig frame with a red decoy of <paramref name="decoyRadius"/> px at (100, 200) (none at 0).</summary>
+    private string Photo(float decoyRadius, string name)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(400, 800, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using (var canvas = new SKCanvas(bitmap))
@@ -180,13 +204,13 @@ public sealed class ViewLinkTests : IDisposable
                 paint.Color = colour;
                 canvas.DrawCircle(x, y, r, paint);
             }
-            if (decoy)
+            if (decoyRadius > 0)
             {
                 paint.Color = SKColors.Red;
-                canvas.DrawCircle(100, 200, 14, paint);
+                canvas.DrawCircle(100, 200, decoyRadius, paint);
             }
         }
-        return EnginePhotos.WritePng(temp.Path, decoy ? "decoy.png" : "plain.png", ImageLoader.ToRgb(bitmap));
+        return EnginePhotos.WritePng(temp.Path, name, ImageLoader.ToRgb(bitmap));
     }
 }
 
