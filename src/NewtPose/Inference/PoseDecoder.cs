@@ -200,10 +200,7 @@ public sealed class PoseDecoder
         if (Card.Decoding == DecodingRule.HeatmapArgmaxRefined)
         {
             // Offsets are only trained near a keypoint; at a wrong peak they are arbitrary, so they are clamped to that radius.
-            var r = Card.RefinementRadius;
-            (x, y) = OffsetVoting
-                ? Vote(item, k, column, row, height, width, r)
-                : (column + Math.Clamp(item[(Keypoints + 2 * k) * plane + flat], -r, r), row + Math.Clamp(item[(Keypoints + 2 * k + 1) * plane + flat], -r, r));
+            (x, y) = OffsetVote(item, k, column, row, height, width, reach: OffsetVoting ? 1 : 0);
         }
         else
         {
@@ -214,24 +211,28 @@ public sealed class PoseDecoder
     }
 
     /// <summary>
-    /// The confidence-weighted mean of (cell + its clamped offset) over the 3 × 3 cells around (<paramref name="column"/>,
-    /// <paramref name="row"/>) inside the map: each cell near a keypoint was trained to point at it, so their vote averages
-    /// one cell's offset error out, and the low confidence of cells off the peak keeps their untrained offsets faint.
+    /// The confidence-weighted mean of (cell + its offset, clamped to the refinement radius) over the cells within
+    /// <paramref name="reach"/> of (<paramref name="column"/>, <paramref name="row"/>) inside the map: reach 0 reads that
+    /// cell alone, reach 1 its 3 × 3 cells, whose vote averages one cell's offset error out (each cell near a keypoint was
+    /// trained to point at it) while the low confidence of cells off the peak keeps their untrained offsets faint. Weights
+    /// are taken relative to the centre cell's, in log space, so the centre always counts and none underflows to 0/0.
     /// </summary>
-    private (double X, double Y) Vote(ReadOnlySpan<float> item, int k, int column, int row, int height, int width, double r)
+    private (double X, double Y) OffsetVote(ReadOnlySpan<float> item, int k, int column, int row, int height, int width, int reach)
     {
         var plane = height * width;
+        var r = Card.RefinementRadius;
         var heat = item.Slice(k * plane, plane);
         var dxMap = item.Slice((Keypoints + 2 * k) * plane, plane);
         var dyMap = item.Slice((Keypoints + 2 * k + 1) * plane, plane);
+        var centre = LogSigmoid(heat[row * width + column]);
         double weights = 0, x = 0, y = 0;
-        for (var dy = -1; dy <= 1; dy++)
-        for (var dx = -1; dx <= 1; dx++)
+        for (var dy = -reach; dy <= reach; dy++)
+        for (var dx = -reach; dx <= reach; dx++)
         {
             int r0 = row + dy, c0 = column + dx;
             if (r0 < 0 || r0 >= height || c0 < 0 || c0 >= width) continue;
             var cell = r0 * width + c0;
-            var weight = 1 / (1 + Math.Exp(-heat[cell]));
+            var weight = Math.Exp(LogSigmoid(heat[cell]) - centre);
             weights += weight;
             x += weight * (c0 + Math.Clamp(dxMap[cell], -r, r));
             y += weight * (r0 + Math.Clamp(dyMap[cell], -r, r));

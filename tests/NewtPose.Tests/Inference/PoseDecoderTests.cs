@@ -193,6 +193,22 @@ public class PoseDecoderTests
         Assert.InRange(voted, 0.05, 0.5 * alone);
     }
 
+    [Fact]
+    public void Offset_voting_stays_finite_where_every_cell_is_far_below_zero()
+    {
+        var (head, voting) = Make("heatmap", true, offsetVoting: true);
+        head.Dispose();
+        var plane = Cells * Cells;
+        var values = new float[voting.Channels * plane];
+        Array.Fill(values, -1000f, 0, 3 * plane);
+        values[4 * Cells + 6] = -990f;
+        values[3 * plane + 4 * Cells + 6] = 0.25f;
+        var point = voting.Decode(new RawOutput(values, 1, voting.Channels, Cells, Cells))[0][0];
+        // The centre's sigmoid weight underflows to 0 in double; relative weights keep the peak's vote, 10 nats above the rest.
+        Assert.Equal((6 + 0.25 + 0.5) * 4, point.X, 2);
+        Assert.Equal((4 + 0.5) * 4, point.Y, 2);
+    }
+
     [Theory]
     [InlineData("heatmap", false)]
     [InlineData("integral", false)]
