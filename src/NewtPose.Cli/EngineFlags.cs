@@ -5,7 +5,7 @@ namespace NewtPose.Cli;
 
 /// <summary>
 /// The inference engine's settings as options of the commands that run it (predict, evaluate): --refine-passes,
-/// --link-views, --link-misfit-nu, --offset-voting, each defaulting to <see cref="EngineOptions"/>'s default, so the CLI,
+/// --link-views, --link-misfit-nu, --offset-voting, --quarter-turns, each defaulting to <see cref="EngineOptions"/>'s default, so the CLI,
 /// the library and the notebooks decode alike.
 /// </summary>
 internal sealed class EngineFlags
@@ -29,7 +29,10 @@ internal sealed class EngineFlags
         DefaultValueFactory = _ => EngineOptions.DefaultOffsetVoting,
     };
 
-    public IEnumerable<Option> Options => [refinePasses, linkViews, linkMisfitNu, offsetVoting];
+    private readonly Option<string?> quarterTurns = CliOptions.TrueFalse("--quarter-turns",
+        "Also predict the final crop turned by 90, 180 and 270 degrees and average them (true/false; default: on for a square model trained with rotations of 90 degrees or more, as model.json says).");
+
+    public IEnumerable<Option> Options => [refinePasses, linkViews, linkMisfitNu, offsetVoting, quarterTurns];
 
     /// <summary><paramref name="options"/> with the settings given on the command line (their defaults where not).</summary>
     public EngineOptions Apply(ParseResult parse, EngineOptions options) => options with
@@ -38,10 +41,11 @@ internal sealed class EngineFlags
         LinkViews = parse.GetValue(linkViews),
         LinkMisfitNu = parse.GetValue(linkMisfitNu),
         OffsetVoting = parse.GetValue(offsetVoting),
+        QuarterTurns = parse.GetBool(quarterTurns),
     };
 
-    /// <summary>The decoding part of a console line: ", offset voting" and the linked pairs with their misfit, as they ran.</summary>
-    public static string Describe(int linkedPairs, double linkMisfitNu, bool offsetVoting) =>
-        (offsetVoting ? ", offset voting" : "") +
+    /// <summary>The decoding part of a console line: ", quarter turns", ", offset voting" and the linked pairs with their misfit, as they ran.</summary>
+    public static string Describe(int linkedPairs, double linkMisfitNu, bool offsetVoting, bool quarterTurns) =>
+        (quarterTurns ? ", quarter turns" : "") + (offsetVoting ? ", offset voting" : "") +
         (linkedPairs > 0 ? $", {linkedPairs} linked view pairs ({(linkMisfitNu > 0 ? $"Student-t misfit, nu {linkMisfitNu.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "Gaussian misfit")})" : "");
 }

@@ -97,7 +97,7 @@ internal static class EvaluateCommand
 
     private static string Text(PoseEvaluation e, string runFolder) =>
         $"{runFolder}: {e.Split} split, {e.Photos.Count} labelled photos ({e.UnlabelledPhotos} without labels skipped, {e.FailedPhotos} not predicted), " +
-        $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}, {e.RefinePasses} refine passes{EngineFlags.Describe(e.LinkedPairs, e.LinkMisfitNu, e.OffsetVoting)}; animal found by the model, original photo pixels; " +
+        $"{e.Found.Instances} animals ({e.Found.MissedInstances} missed), flip test {(e.FlipTest ? "on" : "off")}, {e.RefinePasses} refine passes{EngineFlags.Describe(e.LinkedPairs, e.LinkMisfitNu, e.OffsetVoting, e.QuarterTurns)}; animal found by the model, original photo pixels; " +
         $"OKS sigmas {e.Found.Sigmas?.Source}\n" + EvaluationTable.Of(e.Found, labelCrops: e.LabelCrops);
 
     /// <summary>The one JSON object of --json: the run and labels (and the .onnx scored, or the ensemble's run folders, when given), then the evaluation as metrics.json holds it.</summary>

@@ -56,7 +56,7 @@ internal static class PredictCommand
             using var engine = parse.GetValue(model) is { } onnx ? OnnxBackend.OpenEngine(onnx, engineOptions)
                 : members is not null ? PoseEngine.Open(members, engineOptions) : PoseEngine.Open(source, engineOptions);
             stdout.WriteLine($"{photos.Count} photos under {root}; model {source} ({engine.Model.Spec.Backbone}, {engine.Model.Spec.InputWidth}x{engine.Model.Spec.InputHeight}, " +
-                             $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.Options.FlipTest ? "on" : "off")}, {engine.Options.RefinePasses} refine passes{EngineFlags.Describe(engine.LinkedPairs, engine.Options.LinkMisfitNu, engine.OffsetVoting)}, batch {engine.Options.BatchSize}");
+                             $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.Options.FlipTest ? "on" : "off")}, {engine.Options.RefinePasses} refine passes{EngineFlags.Describe(engine.LinkedPairs, engine.Options.LinkMisfitNu, engine.OffsetVoting, engine.QuarterTurns)}, batch {engine.Options.BatchSize}");
             var watch = Stopwatch.StartNew();
             var results = Predict(engine, photos, root, overlayFolder, stderr, cancellationToken);
             PredictionFiles.Write(results, engine.Model, root, outPath, fileFormat, scorer: "NewtPose_" + Path.GetFileNameWithoutExtension(source));

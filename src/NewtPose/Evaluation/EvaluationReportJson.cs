@@ -42,7 +42,7 @@ public static class EvaluationReportJson
 
     /// <summary>
     /// A whole evaluation: <c>split</c>, <c>flip_test</c>, <c>refine_passes</c>, <c>linked_pairs</c>, <c>link_misfit_nu</c>,
-    /// <c>offset_voting</c>, <c>crop</c> ("found"), <c>n_images</c> (labelled photos
+    /// <c>offset_voting</c>, <c>quarter_turns</c>, <c>crop</c> ("found"), <c>n_images</c> (labelled photos
     /// scored), <c>n_unlabelled_images</c>, <c>n_failed_images</c>, the found-crop figures as <see cref="ToJsonObject(EvaluationReport)"/>,
     /// <c>label_crops</c> (the same for label crops, with <c>crop</c> "label crops") and <c>failed_images</c> (path, error).
     /// </summary>
@@ -52,7 +52,7 @@ public static class EvaluationReportJson
         var head = new (string Key, JsonNode? Value)[]
         {
             ("split", evaluation.Split), ("flip_test", evaluation.FlipTest), ("refine_passes", evaluation.RefinePasses), ("linked_pairs", evaluation.LinkedPairs),
-            ("link_misfit_nu", evaluation.LinkMisfitNu), ("offset_voting", evaluation.OffsetVoting), ("crop", EvaluationCrops.Found),
+            ("link_misfit_nu", evaluation.LinkMisfitNu), ("offset_voting", evaluation.OffsetVoting), ("quarter_turns", evaluation.QuarterTurns), ("crop", EvaluationCrops.Found),
             ("n_images", evaluation.Photos.Count), ("n_unlabelled_images", evaluation.UnlabelledPhotos), ("n_failed_images", evaluation.FailedPhotos),
         };
         for (var i = 0; i < head.Length; i++) root.Insert(i, head[i].Key, head[i].Value);

@@ -59,6 +59,8 @@ public sealed record PoseEvaluation(EvaluationReport Found, EvaluationReport? La
     public double LinkMisfitNu { get; init; }
     /// <summary>Whether points were read as their peak cells' vote (<see cref="PoseDecoder.OffsetVoting"/>: false for a head without offsets).</summary>
     public bool OffsetVoting { get; init; }
+    /// <summary>Whether the final pass also ran the crop turned by quarter turns (<see cref="PoseEngine.QuarterTurns"/>).</summary>
+    public bool QuarterTurns { get; init; }
     /// <summary>Photos of the set that hold no labelled animal: nothing to score, counted here.</summary>
     public int UnlabelledPhotos { get; init; }
     /// <summary>Photos the engine could not predict (read errors); their animals count as missed.</summary>
@@ -180,7 +182,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         return new PoseEvaluation(found, labelCrops, photos)
         {
             Split = split, FlipTest = engine.Options.FlipTest, RefinePasses = engine.Options.RefinePasses, LinkedPairs = engine.LinkedPairs,
-            LinkMisfitNu = engine.Options.LinkMisfitNu, OffsetVoting = engine.OffsetVoting, UnlabelledPhotos = all.Count - labelled.Length,
+            LinkMisfitNu = engine.Options.LinkMisfitNu, OffsetVoting = engine.OffsetVoting, QuarterTurns = engine.QuarterTurns, UnlabelledPhotos = all.Count - labelled.Length,
         };
     }
 

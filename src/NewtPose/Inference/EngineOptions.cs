@@ -12,6 +12,17 @@ public sealed record EngineOptions
     /// </summary>
     public bool FlipTest { get; init; }
 
+    /// <summary>
+    /// Also predict the final crop turned by a quarter, a half and three quarters of a turn (each mirrored too with
+    /// <see cref="FlipTest"/>) and average the raw outputs of all of them, turned back. Null (the default): on where the
+    /// model can take it, a square input trained with rotations of at least a quarter turn
+    /// (<see cref="ModelCard.TrainedRotationDegrees"/>), which has seen the animal at every angle (flat photos such as the
+    /// newts); off for a rig trained with small rotations, a non-square input, or a card that does not say. True asks for
+    /// it and is refused where the input is not square or the card says the model never saw such turns. Four times the
+    /// compute of the final pass (measured in docs/benchmarks-accuracy.md).
+    /// </summary>
+    public bool? QuarterTurns { get; init; }
+
     /// <summary>Photos processed together: one network call per pass holds this many crops, and at most this many decoded photos are in memory.</summary>
     public int BatchSize { get; init; } = 8;
 

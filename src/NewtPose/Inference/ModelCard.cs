@@ -99,6 +99,18 @@ public sealed record ModelCard
     /// </summary>
     public bool? TrainedWithFlips { get; init; }
 
+    /// <summary>
+    /// The largest rotation training applied, in degrees (0 when it did not rotate), so whether the engine's quarter turns
+    /// (<see cref="EngineOptions.QuarterTurns"/>) show the model what it learnt from; null when the file does not say
+    /// (older files, or a trainer given its own sampler): then they are used only when asked for.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? TrainedRotationDegrees { get; init; }
+
+    /// <summary>Whether a square model saw the animal turned by a quarter turn or more in training, so the engine turns its final crop by default.</summary>
+    [JsonIgnore]
+    public bool LearntQuarterTurns => Spec.InputWidth == Spec.InputHeight && PixelConvention == PixelConvention.Continuous && TrainedRotationDegrees >= 90;
+
     /// <summary>Skeleton edges as keypoint index pairs, for drawing (older files: none).</summary>
     public IReadOnlyList<int[]> SkeletonEdges { get; init; } = [];
 
@@ -144,6 +156,7 @@ public sealed record ModelCard
             Locator = new LocatorSettings { WholePhotoProbability = augmentation?.WholePhotoProbability ?? 0 },
             Decoding = RuleFor(spec),
             TrainedWithFlips = augmentation is null ? null : augmentation.HorizontalFlipProbability > 0 || augmentation.VerticalFlipProbability > 0,
+            TrainedRotationDegrees = augmentation is null ? null : augmentation.RotationProbability > 0 ? augmentation.MaxRotationDegrees : 0,
             SkeletonEdges = skeleton?.Edges.Select(e => new[] { e.From, e.To }).ToArray() ?? [],
             OksSigmas = oksSigmas?.ToArray() ?? Enumerable.Repeat(DefaultOksSigma, spec.Keypoints.Count).ToArray(),
             OksSigmaSource = oksSigmas is null ? "default" : "dataset",

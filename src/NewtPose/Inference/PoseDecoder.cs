@@ -142,6 +142,74 @@ public sealed class PoseDecoder
         return mirrored with { Values = values };
     }
 
+    /// <summary>
+    /// Raw output computed on square inputs turned by <paramref name="quarterTurns"/> quarter turns
+    /// (<see cref="TurnPixels"/>), mapped back to the unturned inputs' frame: every map turned back and the offset vectors
+    /// with it. A turn keeps left left, so no keypoint changes maps. Exact on the cell grid: cell j's centre s·(j + 0.5)
+    /// lands on a cell centre again.
+    /// </summary>
+    public RawOutput Unturn(RawOutput turned, int quarterTurns)
+    {
+        CheckLayout(turned);
+        var turns = ((quarterTurns % 4) + 4) % 4;
+        if (turns == 0) return turned;
+        if (turned.Height != turned.Width) throw new ArgumentException($"Only square maps can be turned back; these are {turned.Width}x{turned.Height}.", nameof(turned));
+        var output = turned;
+        for (var q = 0; q < turns; q++) output = UnturnOnce(output);
+        return output;
+    }
+
+    /// <summary>Undoes one <see cref="TurnPixels"/> quarter turn ((x, y) → (y, S − x)) on the output: map values and offsets (dx, dy) = (−dy′, dx′).</summary>
+    private RawOutput UnturnOnce(RawOutput turned)
+    {
+        var n = turned.Width;
+        var plane = n * n;
+        var values = new float[turned.Values.Length];
+        var refined = Card.Decoding == DecodingRule.HeatmapArgmaxRefined;
+        for (var b = 0; b < turned.Batch; b++)
+        {
+            var source = turned.Item(b);
+            var target = values.AsSpan(b * Channels * plane, Channels * plane);
+            for (var row = 0; row < n; row++)
+            for (var column = 0; column < n; column++)
+            {
+                // Cell (column, row) of the unturned frame sits at (row, n − 1 − column) of the turned one.
+                var from = (n - 1 - column) * n + row;
+                var to = row * n + column;
+                for (var k = 0; k < Keypoints; k++)
+                {
+                    target[k * plane + to] = source[k * plane + from];
+                    if (!refined) continue;
+                    int dx = (Keypoints + 2 * k) * plane, dy = dx + plane;
+                    target[dx + to] = -source[dy + from];
+                    target[dy + to] = source[dx + from];
+                }
+            }
+        }
+        return turned with { Values = values };
+    }
+
+    /// <summary>
+    /// Turns batch × 3 × S × S planar pixels by <paramref name="quarterTurns"/> quarter turns, each (x, y) → (y, S − x)
+    /// in continuous coordinates (pixel (i, j) moves to (j, S − 1 − i)).
+    /// </summary>
+    public static float[] TurnPixels(float[] pixels, int size, int quarterTurns)
+    {
+        var plane = size * size;
+        if (pixels.Length % plane != 0) throw new ArgumentException($"{pixels.Length} values are not whole {size}x{size} planes.", nameof(pixels));
+        var turned = pixels;
+        for (var q = 0; q < ((quarterTurns % 4) + 4) % 4; q++)
+        {
+            var next = new float[pixels.Length];
+            for (var p = 0; p < pixels.Length / plane; p++)
+            for (var row = 0; row < size; row++)
+            for (var column = 0; column < size; column++)
+                next[p * plane + (size - 1 - column) * size + row] = turned[p * plane + row * size + column];
+            turned = next;
+        }
+        return turned;
+    }
+
     /// <summary>The flip test's output: the mean of the direct output and the unflipped mirrored one, value by value.</summary>
     public static RawOutput Average(RawOutput direct, RawOutput unflipped) => Average([direct, unflipped]);
 

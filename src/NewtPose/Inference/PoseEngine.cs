@@ -107,6 +107,13 @@ public sealed class PoseEngine : IDisposable
         if (Options.FlipTest && model.TrainedWithFlips == false)
             throw new InvalidOperationException("The flip test was asked for, but this model was trained without flips (its model.json says trained_with_flips: false): " +
                 "it has never seen a mirrored animal, so averaging with a mirrored prediction would blur, or swap, its points. Run without the flip test.");
+        if (Options.QuarterTurns == true && (m.InputWidth != m.InputHeight || model.PixelConvention != PixelConvention.Continuous))
+            throw new InvalidOperationException($"Quarter turns were asked for, but this model's input is {m.InputWidth}x{m.InputHeight}" +
+                (model.PixelConvention != PixelConvention.Continuous ? " with the legacy pixel convention" : "") + ": a turned crop must be square, on the continuous cell grid. Run without quarter turns.");
+        if (Options.QuarterTurns == true && model.TrainedRotationDegrees < 90)
+            throw new InvalidOperationException($"Quarter turns were asked for, but this model was trained with rotations of at most {model.TrainedRotationDegrees:0.#} degrees (its model.json says trained_rotation_degrees): " +
+                "it has never seen the animal turned by a quarter, so averaging with turned predictions would blur its points. Run without quarter turns.");
+        QuarterTurns = Options.QuarterTurns ?? model.LearntQuarterTurns;
         _backend = backend;
         _decoder = new PoseDecoder(model, Options.OffsetVoting);
         _sampler = new PoseSampler(model.Skeleton(), m.InputWidth, m.InputHeight, AugmentationOptions.None with { Crop = model.Crop });
@@ -182,6 +189,9 @@ public sealed class PoseEngine : IDisposable
 
     /// <summary>How many linked keypoint pairs of a rig this engine decodes jointly (0: none, or <see cref="EngineOptions.LinkViews"/> off).</summary>
     public int LinkedPairs => _links?.Length ?? 0;
+
+    /// <summary>Whether the final pass also runs the crop turned by quarter turns (<see cref="EngineOptions.QuarterTurns"/>, resolved against the model card).</summary>
+    public bool QuarterTurns { get; }
 
     /// <summary>Whether points are read as their peak cells' vote (<see cref="EngineOptions.OffsetVoting"/>, for a head with offsets).</summary>
     public bool OffsetVoting => _decoder.OffsetVoting;
@@ -278,25 +288,42 @@ public sealed class PoseEngine : IDisposable
         for (var i = 0; i < live.Length; i++) Array.Copy(samples[i].Chw, 0, pixels, i * plane, plane);
 
         var direct = _backend.Run(pixels, live.Length);
-        if (!(final && Options.FlipTest))
+        var turns = final && QuarterTurns ? 4 : 1;
+        if (!(final && (Options.FlipTest || turns > 1)))
         {
             var points = _decoder.Decode(direct);
             for (var i = 0; i < live.Length; i++) live[i].Points = ToPhoto(points[i], samples[i]);
             LinkViews(live, samples, direct, mirroredShare: 0);
             return;
         }
-        cancellationToken.ThrowIfCancellationRequested();
-        var unflipped = _decoder.Unflip(_backend.Run(PoseDecoder.MirrorPixels(pixels, width, height), live.Length));
-        var average = PoseDecoder.Average(direct, unflipped);
-        var averaged = _decoder.Decode(average, mirroredShare: 0.5);
-        var directPoints = _decoder.Decode(direct);
-        var mirroredPoints = _decoder.Decode(unflipped, mirroredShare: 1);
-        for (var i = 0; i < live.Length; i++)
+        // The test-time views of the final pass: the crop as it is and turned by quarter turns, each also mirrored with
+        // the flip test; every branch is mapped back to the crop's frame and their raw outputs averaged before decoding.
+        var directs = new List<RawOutput> { direct };
+        var mirrors = new List<RawOutput>();
+        for (var q = 0; q < turns; q++)
         {
-            live[i].Points = ToPhoto(averaged[i], samples[i]);
-            live[i].Flip = new FlipBranches(ToPhoto(directPoints[i], samples[i]), ToPhoto(mirroredPoints[i], samples[i]));
+            var turned = q == 0 ? pixels : PoseDecoder.TurnPixels(pixels, width, q);
+            if (q > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                directs.Add(_decoder.Unturn(_backend.Run(turned, live.Length), q));
+            }
+            if (!Options.FlipTest) continue;
+            cancellationToken.ThrowIfCancellationRequested();
+            mirrors.Add(_decoder.Unturn(_decoder.Unflip(_backend.Run(PoseDecoder.MirrorPixels(turned, width, height), live.Length)), q));
         }
-        LinkViews(live, samples, average, mirroredShare: 0.5);
+        var mirroredShare = mirrors.Count == 0 ? 0 : 0.5;
+        var average = PoseDecoder.Average([.. directs, .. mirrors]);
+        var averaged = _decoder.Decode(average, mirroredShare);
+        for (var i = 0; i < live.Length; i++) live[i].Points = ToPhoto(averaged[i], samples[i]);
+        if (mirrors.Count > 0)
+        {
+            var directPoints = _decoder.Decode(PoseDecoder.Average(directs));
+            var mirroredPoints = _decoder.Decode(PoseDecoder.Average(mirrors), mirroredShare: 1);
+            for (var i = 0; i < live.Length; i++)
+                live[i].Flip = new FlipBranches(ToPhoto(directPoints[i], samples[i]), ToPhoto(mirroredPoints[i], samples[i]));
+        }
+        LinkViews(live, samples, average, mirroredShare);
     }
 
     /// <summary>

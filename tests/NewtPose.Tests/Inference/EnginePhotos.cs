@@ -26,12 +26,16 @@ internal static class EnginePhotos
         return path;
     }
 
-    /// <summary>The card of a dot model "trained" with the default augmentation (flips on).</summary>
+    /// <summary>
+    /// The card of a dot model "trained" with the default augmentation (flips on). It does not say how far training
+    /// rotated (so quarter turns run only when asked): the dots' stand-in network tells the eyes apart by where they lie
+    /// left or right of the snout, which a turn changes, where a trained network tells them apart by the body.
+    /// </summary>
     public static ModelCard Card(int size = 64, PixelConvention convention = PixelConvention.Continuous, AugmentationOptions? augmentation = null)
     {
         var spec = TestOnlyDotBackend.SpecFor(size);
         var skeleton = new Skeleton(TestOnlyDotBackend.Names, [new Edge(0, 1), new Edge(0, 2), new Edge(0, 3)], [new SwapPair(1, 2)]);
-        return ModelCard.Describe(spec, skeleton, augmentation ?? AugmentationOptions.Default) with { PixelConvention = convention };
+        return ModelCard.Describe(spec, skeleton, augmentation ?? AugmentationOptions.Default) with { PixelConvention = convention, TrainedRotationDegrees = null };
     }
 
     /// <summary>

@@ -232,6 +232,65 @@ public class PoseDecoderTests
         Assert.Equal(flipped.data<float>().ToArray(), PoseDecoder.MirrorPixels(pixels.data<float>().ToArray(), 12, 8));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Turning_pixels_is_the_tensors_quarter_rotation(int quarterTurns)
+    {
+        manual_seed(3);
+        using var pixels = rand(2, 3, 8, 8);
+        using var turned = pixels.rot90(quarterTurns, (2, 3));
+        Assert.Equal(turned.data<float>().ToArray(), PoseDecoder.TurnPixels(pixels.data<float>().ToArray(), 8, quarterTurns));
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    [InlineData(true, 3)]
+    [InlineData(false, 1)]
+    [InlineData(false, 3)]
+    public void Unturning_the_output_for_turned_points_gives_the_output_for_the_points(bool locref, int quarterTurns)
+    {
+        var (head, decoder) = Make("heatmap", locref);
+        head.Dispose();
+        var points = new float[] { 21.3f, 30.8f, 40.55f, 12.1f, 30.2f, 33.4f, 33.7f, 44.2f, 9.9f, 50.45f, 52.6f, 20.3f };
+        // Each quarter turn moves a point (x, y) of the S × S input to (y, S − x), as TurnPixels moves the pixels.
+        var turned = (float[])points.Clone();
+        for (var q = 0; q < quarterTurns; q++)
+            for (var i = 0; i < turned.Length; i += 2) (turned[i], turned[i + 1]) = (turned[i + 1], Input - turned[i]);
+        using var straight = tensor(points, [2, 3, 2]);
+        using var moved = tensor(turned, [2, 3, 2]);
+        using var expected = ExactHeatmaps.Output(straight, Cells, locref);
+        using var output = ExactHeatmaps.Output(moved, Cells, locref);
+
+        var back = decoder.Unturn(ToRaw(output), quarterTurns);
+
+        var want = ToRaw(expected).Values;
+        Assert.Equal(want.Length, back.Values.Length);
+        for (var i = 0; i < want.Length; i++) Assert.True(Math.Abs(want[i] - back.Values[i]) < 1e-4, $"value {i}: {back.Values[i]} vs {want[i]}");
+        if (!locref) return;
+        // With offsets the exact maps decode to the points themselves, so the turned-back ones must too.
+        var decoded = decoder.Decode(back);
+        for (var b = 0; b < 2; b++)
+        for (var k = 0; k < 3; k++)
+        {
+            Assert.True(Math.Abs(points[2 * (3 * b + k)] - decoded[b][k].X) < 1e-3, $"b{b} k{k}: x {decoded[b][k].X}");
+            Assert.True(Math.Abs(points[2 * (3 * b + k) + 1] - decoded[b][k].Y) < 1e-3, $"b{b} k{k}: y {decoded[b][k].Y}");
+        }
+    }
+
+    [Fact]
+    public void Only_square_maps_are_turned_back()
+    {
+        var (head, decoder) = Make("heatmap", true);
+        head.Dispose();
+        var e = Assert.Throws<ArgumentException>(() => decoder.Unturn(new RawOutput(new float[9 * 4 * 8], 1, 9, 4, 8), 1));
+        Assert.Contains("8x4", e.Message);
+    }
+
     [Fact]
     public void An_output_of_the_wrong_layout_is_refused_with_both_channel_counts()
     {

@@ -78,6 +78,78 @@ public sealed class PoseEngineTests : IDisposable
         Assert.True(EnginePhotos.WorstError(without.Keypoints, truth) < 0.5);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void With_quarter_turns_a_point_lands_at_the_same_place_and_the_final_pass_runs_every_turn(bool flipTest)
+    {
+        // Turned crop → head output → turned back → decode: a turn a pixel off would move the points by input pixels.
+        var truth = EnginePhotos.Animal(203.3, 151.7, 12);
+        var path = EnginePhotos.WritePng(folder, "photo.png", EnginePhotos.Draw(400, 300, truth, 5));
+        using var plain = EnginePhotos.Engine(new EngineOptions { FlipTest = flipTest });
+        var backend = new TestOnlyDotBackend(TestOnlyDotBackend.SpecFor());
+        using var turned = new PoseEngine(backend, EnginePhotos.Card(), new EngineOptions { FlipTest = flipTest, QuarterTurns = true });
+
+        var without = plain.Predict(path);
+        var with = turned.Predict(path);
+
+        // The whole-photo pass and the first refine pass run once; the final one runs 4 turns, each mirrored with the flip test.
+        Assert.Equal(2 + (flipTest ? 8 : 4), backend.Calls);
+        Assert.Equal(flipTest, with.Flip is not null);
+        var inputPixel = Math.Max(without.Box.Width, without.Box.Height) * (1 + 2 * CropPolicy.Default.Margin) / 64;
+        // The dots' stand-in network tells the eyes apart by their side of the snout, which a turn changes (EnginePhotos.Card):
+        // the snout and the tail are compared.
+        foreach (var k in new[] { 0, 3 })
+        {
+            Assert.True(Math.Abs(with.Keypoints[k].X - without.Keypoints[k].X) < 0.1 * inputPixel, $"{TestOnlyDotBackend.Names[k]}: x {with.Keypoints[k].X:F3} vs {without.Keypoints[k].X:F3}");
+            Assert.True(Math.Abs(with.Keypoints[k].Y - without.Keypoints[k].Y) < 0.1 * inputPixel, $"{TestOnlyDotBackend.Names[k]}: y {with.Keypoints[k].Y:F3} vs {without.Keypoints[k].Y:F3}");
+        }
+    }
+
+    [Fact]
+    public void Quarter_turns_are_on_by_default_only_for_a_square_model_trained_with_quarter_turns_or_more()
+    {
+        var spec = TestOnlyDotBackend.SpecFor();
+        var skeleton = EnginePhotos.Card().Skeleton();
+        var flat = ModelCard.Describe(spec, skeleton, AugmentationOptions.Default);
+        var rig = ModelCard.Describe(spec, skeleton, AugmentationOptions.Rig);
+        var unrotated = ModelCard.Describe(spec, skeleton, AugmentationOptions.Default with { RotationProbability = 0 });
+        Assert.Equal(180, flat.TrainedRotationDegrees);
+        Assert.Equal(30, rig.TrainedRotationDegrees);
+        Assert.Equal(0, unrotated.TrainedRotationDegrees);
+        Assert.Null(ModelCard.Describe(spec, skeleton).TrainedRotationDegrees);
+        Assert.Equal(180, ModelCard.Parse(flat.ToJson(), "model.json").TrainedRotationDegrees);
+        Assert.Null(ModelCard.Parse(EnginePhotos.Card().ToJson(), "model.json").TrainedRotationDegrees);
+
+        bool On(ModelCard card, bool? asked = null)
+        {
+            using var engine = new PoseEngine(new TestOnlyDotBackend(card.Spec), card, new EngineOptions { QuarterTurns = asked });
+            return engine.QuarterTurns;
+        }
+        Assert.True(On(flat));
+        Assert.False(On(flat, false));
+        Assert.False(On(rig));
+        Assert.False(On(unrotated));
+        Assert.False(On(EnginePhotos.Card()));
+        Assert.True(On(EnginePhotos.Card(), true));
+        Assert.False(On(flat with { PixelConvention = PixelConvention.LegacyCellCentres }));
+        var e = Assert.Throws<InvalidOperationException>(() => On(rig, true));
+        Assert.Contains("at most 30 degrees", e.Message);
+    }
+
+    [Fact]
+    public void Quarter_turns_are_refused_for_a_model_whose_input_is_not_square()
+    {
+        var spec = NewtPose.Models.PoseModels.Spec("resnet18", TestOnlyDotBackend.Names, 64, 32, swapPairs: [[1, 2]]);
+        var card = ModelCard.Describe(spec, EnginePhotos.Card().Skeleton(), AugmentationOptions.Default);
+        Assert.False(card.LearntQuarterTurns);
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            new PoseEngine(new TestOnlyDotBackend(spec), card, new EngineOptions { QuarterTurns = true }));
+        Assert.Contains("64x32", e.Message);
+        using var auto = new PoseEngine(new TestOnlyDotBackend(spec), card);
+        Assert.False(auto.QuarterTurns);
+    }
+
     [Fact]
     public void The_flip_test_is_refused_for_a_model_trained_without_flips()
     {
