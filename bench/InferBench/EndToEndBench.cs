@@ -6,6 +6,9 @@ using NewtPose.Inference;
 // End-to-end photos/s of the inference engine (decode + find the animal + crop + network + decode) on a folder of
 // photos, through ONNX Runtime (a .onnx file) or TorchSharp (a run folder), and whether this process mapped libtorch.
 //   dotnet run -c Release --project bench/InferBench -- e2e --model model.onnx|RUN_DIR --photos DIR [--batch 8] [--passes 2] [--threads 2] [--rounds 2]
+//       [--flip-test off|on] [--quarter-turns auto|on|off]
+// The flip test is off unless asked (EngineOptions' default); quarter turns follow the engine's default (auto: on for a
+// square model trained at any angle), and the line printed says which ran, since each multiplies the final pass's cost.
 internal static class EndToEndBench
 {
     /// <summary>The line a test reads to check that an ONNX-only prediction never loads libtorch.</summary>
@@ -13,7 +16,7 @@ internal static class EndToEndBench
 
     public static int Run(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["batch"] = "8", ["passes"] = EngineOptions.DefaultRefinePasses.ToString(CultureInfo.InvariantCulture), ["threads"] = "2", ["rounds"] = "2" };
+        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["batch"] = "8", ["passes"] = EngineOptions.DefaultRefinePasses.ToString(CultureInfo.InvariantCulture), ["threads"] = "2", ["rounds"] = "2", ["flip-test"] = "off", ["quarter-turns"] = "auto" };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"expected '--name value' at '{args[i]}'");
@@ -25,7 +28,20 @@ internal static class EndToEndBench
         var paths = Directory.EnumerateFiles(photos).Where(p => p.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal).ToArray();
         if (paths.Length == 0) throw new ArgumentException($"No .jpg or .png photos in {photos}.");
-        var options = new EngineOptions { BatchSize = batch, RefinePasses = passes };
+        var flipTest = values["flip-test"] switch
+        {
+            "on" => true,
+            "off" => false,
+            var f => throw new ArgumentException($"--flip-test must be on or off, not '{f}'"),
+        };
+        bool? quarterTurns = values["quarter-turns"] switch
+        {
+            "auto" => null,
+            "on" => true,
+            "off" => false,
+            var q => throw new ArgumentException($"--quarter-turns must be auto, on or off, not '{q}'"),
+        };
+        var options = new EngineOptions { BatchSize = batch, RefinePasses = passes, FlipTest = flipTest, QuarterTurns = quarterTurns };
         var onnx = model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
         // The same engine runs a float or an int8 file; only the label says which this was.
         var name = !onnx ? "torch"
@@ -41,7 +57,7 @@ internal static class EndToEndBench
                 best = Math.Min(best, watch.Elapsed.TotalSeconds);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: {predicted} of {paths.Length} photos, batch {batch}, {passes} refine pass(es), {threads} threads: {paths.Length / best:F2} photos/s (best of {rounds} rounds)"));
+                $"{name}: {predicted} of {paths.Length} photos, batch {batch}, {passes} refine pass(es), flip test {(flipTest ? "on" : "off")}, quarter turns {(engine.QuarterTurns ? "on" : "off")}, {threads} threads: {paths.Length / best:F2} photos/s (best of {rounds} rounds)"));
         }
         Console.WriteLine($"{LibtorchLine} {(LibtorchMapped() ? "yes" : "no")}");
         return 0;

@@ -25,7 +25,7 @@ if (args.Length == 0 || args[0] is not ("measure" or "train"))
     Console.Error.WriteLine("usage: InferBench measure --run RUN [--data PATH] [--split test|val|train|all] [--passes 0,1,2] [--flip-test auto|on|off] [--threads N]\n" +
                             "       InferBench train --out RUN [--data PATH] [--config FILE] [--whole-photo P] [--threads N]\n" +
                             "       InferBench speed [--sizes 192,256] [--batches 1,8] [--backbone NAME] [--head heatmap|integral] [--threads N] [--iterations N] [--rounds N] [--engines torch,onnx,onnx-basic,onnx-int8,mlnet]\n" +
-                            "       InferBench e2e --model model.onnx|RUN --photos DIR [--batch 8] [--passes 2] [--threads 2] [--rounds 2]");
+                            "       InferBench e2e --model model.onnx|RUN --photos DIR [--batch 8] [--passes 2] [--threads 2] [--rounds 2] [--flip-test off|on] [--quarter-turns auto|on|off]");
     return 2;
 }
 var values = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -61,11 +61,13 @@ public sealed class OnnxEngineTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(text);
         Assert.True(exit == 0, text);
         Assert.Contains($"3 of 3 photos", text);
+        Assert.Contains("flip test off", text);
         Assert.Contains("libtorch mapped: no", text);
 
-        // The same check on the TorchSharp engine says yes: the check can fail.
-        (exit, text) = RunBench("e2e", "--model", run, "--photos", photos, "--batch", "2", "--rounds", "1", "--threads", "1");
+        // The same check on the TorchSharp engine says yes: the check can fail. The line names the test-time views that ran.
+        (exit, text) = RunBench("e2e", "--model", run, "--photos", photos, "--batch", "2", "--rounds", "1", "--threads", "1", "--flip-test", "on", "--quarter-turns", "off");
         Assert.True(exit == 0, text);
+        Assert.Contains("flip test on, quarter turns off", text);
         Assert.Contains("libtorch mapped: yes", text);
     }
 
