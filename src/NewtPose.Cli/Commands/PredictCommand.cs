@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using NewtPose.Data;
 using NewtPose.Drawing;
+using NewtPose.Evaluation;
+using NewtPose.Export;
 using NewtPose.Inference;
 using Spectre.Console;
 
@@ -9,8 +11,8 @@ namespace NewtPose.Cli.Commands;
 
 /// <summary>
 /// `newtpose predict --run RUN_DIR [--ensemble RUN,…] --images DIR|GLOB|FILE… --out FILE [--format coco|csv|dlc] [--overlays DIR]
-/// [--flip-test] [--batch N] [--force]`: keypoints on photos nobody labelled, through the <see cref="PoseEngine"/>
-/// (the animal found by the model, then cropped as in training). Streamed: a batch of photos at a time. Exit code 0
+/// [--flip-test true|false] [--batch N] [--force]`: keypoints on photos nobody labelled, through the <see cref="PoseEngine"/>
+/// (the animal found by the model, then cropped as in training), with the test-time views the run was scored with. Streamed: a batch of photos at a time. Exit code 0
 /// when every photo was predicted, 1 when some could not be read (they are named in the output and on stderr), 2 for
 /// bad arguments.
 /// </summary>
@@ -27,7 +29,7 @@ internal static class PredictCommand
         var output = new Option<string>("--out") { Description = "The predictions file to write (atomically).", Required = true };
         var format = new Option<string>("--format") { Description = "coco (default: COCO keypoint JSON with scores), csv (image, keypoint, x, y, confidence) or dlc (DeepLabCut-style CSV).", DefaultValueFactory = _ => "coco" };
         var overlays = new Option<string?>("--overlays") { Description = "Also write each photo with its predicted points and skeleton drawn into this folder (not a folder of the photos)." };
-        var flipTest = new Option<bool>("--flip-test") { Description = "Average with the mirrored crop's prediction (only for models trained with flips)." };
+        var flipTest = new Option<bool?>("--flip-test") { Description = "Average with the mirrored crop's prediction (true/false; default: as the run scored, from its options.json or the exported file's; only for models trained with flips)." };
         var batch = new Option<int>("--batch") { Description = "Photos per batch (memory holds one batch of decoded photos).", DefaultValueFactory = _ => 8 };
         var engineFlags = new EngineFlags();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
@@ -50,8 +52,11 @@ internal static class PredictCommand
             if (Inside(outPath, root)) throw new ArgumentException($"--out {outPath} lies in the photos' folder {root}; write predictions elsewhere.");
             if (overlayFolder is not null && (overlayFolder == root || Inside(overlayFolder, root)))
                 throw new ArgumentException($"--overlays {overlayFolder} lies in the photos' folder {root}; choose a folder outside it.");
-            var engineOptions = engineFlags.Apply(parse, new EngineOptions { FlipTest = parse.GetValue(flipTest), BatchSize = parse.GetValue(batch) });
             var source = Path.GetFullPath((parse.GetValue(run) ?? parse.GetValue(model))!).TrimEnd(Path.DirectorySeparatorChar);
+            // By default a photo is predicted the way the run's own scores were measured (evaluate's default too), so the
+            // figures in its metrics.json are what predict delivers.
+            var flip = parse.GetValue(flipTest) ?? (parse.GetValue(model) is not null ? OnnxMetadata.ScoredWithFlipTest(source) : EvaluationSplits.FlipTestOf(source));
+            var engineOptions = engineFlags.Apply(parse, new EngineOptions { FlipTest = flip, BatchSize = parse.GetValue(batch) });
             var members = parse.GetValue(run) is { } r ? CliOptions.EnsembleMembers(r, parse.GetValue(ensemble)) : null;
             using var engine = parse.GetValue(model) is { } onnx ? OnnxBackend.OpenEngine(onnx, engineOptions)
                 : members is not null ? PoseEngine.Open(members, engineOptions) : PoseEngine.Open(source, engineOptions);

@@ -80,16 +80,39 @@ public static class OnnxMetadata
     }
 
     /// <summary>
+    /// Whether the run exported into <paramref name="onnxPath"/> scored with the flip test (the flip_test of its stored
+    /// options.json); false when the file stores no options or they do not say, as for a run folder without options.json.
+    /// </summary>
+    public static bool ScoredWithFlipTest(string onnxPath)
+    {
+        var properties = Properties(onnxPath);
+        if (!properties.TryGetValue(OptionsJson, out var json)) return false;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(json)?["flip_test"]?.GetValue<bool>() ?? false;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{onnxPath} (metadata '{OptionsJson}'): not the training options' JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>
     /// The card stored in an exported file, read from its protobuf directly (no ONNX Runtime session, no libtorch). The
     /// bytes are read first, so a file that ML.NET's OnnxTransformer holds open can still be read.
     /// </summary>
     public static ModelCard ReadFile(string onnxPath)
     {
+        return ReadCard(Properties(onnxPath), onnxPath);
+    }
+
+    private static Dictionary<string, string> Properties(string onnxPath)
+    {
         if (!File.Exists(onnxPath)) throw new FileNotFoundException($"No ONNX model at {onnxPath}.", onnxPath);
         Onnx.ModelProto model;
         try { model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath)); }
         catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{onnxPath}: not an ONNX model ({e.Message}).", e); }
-        return ReadCard(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), onnxPath);
+        return model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
     }
 
     private static string OutputDescription(ModelCard card)

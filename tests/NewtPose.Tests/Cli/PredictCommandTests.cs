@@ -112,6 +112,17 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_flip_test_defaults_to_what_the_run_scored_with()
+    {
+        var output = Path.Combine(folder.Path, "p.csv");
+        // No options.json: the run does not say, so no flip test (as evaluate reads it).
+        Assert.Contains("flip test off", CliRunner.Run("predict", "--run", run, "--images", photos, "--out", output, "--format", "csv").Out);
+        new NewtPose.Training.TrainingOptions { FlipTest = true }.Save(Path.Combine(run, "options.json"));
+        Assert.Contains("flip test on", CliRunner.Run("predict", "--run", run, "--images", photos, "--out", output, "--format", "csv", "--force").Out);
+        Assert.Contains("flip test off", CliRunner.Run("predict", "--run", run, "--images", photos, "--out", output, "--format", "csv", "--force", "--flip-test", "false").Out);
+    }
+
+    [Fact]
     public void A_model_trained_without_flips_refuses_the_flip_test_and_a_folder_without_photos_is_named()
     {
         EnginePhotos.SaveUntrainedModel(run, augmentation: NewtPose.Augmentation.AugmentationOptions.Rig);

@@ -33,6 +33,8 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal(JsonSerializer.Serialize(model.Spec), JsonSerializer.Serialize(backend.Spec));
         Assert.Equal(File.ReadAllText(run.ModelFile), backend.Metadata[OnnxMetadata.ModelJson]);
         Assert.Equal(File.ReadAllText(run.OptionsFile), backend.Metadata[OnnxMetadata.OptionsJson]);
+        // predict's default flip test on the exported file is the run's own (saved with flip_test: true).
+        Assert.True(OnnxMetadata.ScoredWithFlipTest(onnxPath));
         Assert.Equal(Keypoints, JsonSerializer.Deserialize<string[]>(backend.Metadata[OnnxMetadata.Keypoints]));
         Assert.Equal("[[1,2]]", backend.Metadata[OnnxMetadata.SwapPairs]);
         Assert.Equal("64x96", backend.Metadata[OnnxMetadata.InputSize]);
