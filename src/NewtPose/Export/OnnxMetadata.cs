@@ -81,20 +81,19 @@ public static class OnnxMetadata
 
     /// <summary>
     /// Whether the run exported into <paramref name="onnxPath"/> scored with the flip test (the flip_test of its stored
-    /// options.json); false when the file stores no options or they do not say, as for a run folder without options.json.
+    /// options.json, read as a run folder's options.json is: <see cref="Evaluation.EvaluationSplits.FlipTestOf"/>); false
+    /// when the file stores no options, as for a run folder without options.json.
     /// </summary>
     public static bool ScoredWithFlipTest(string onnxPath)
     {
         var properties = Properties(onnxPath);
         if (!properties.TryGetValue(OptionsJson, out var json)) return false;
-        try
-        {
-            return System.Text.Json.Nodes.JsonNode.Parse(json)?["flip_test"]?.GetValue<bool>() ?? false;
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{onnxPath} (metadata '{OptionsJson}'): not the training options' JSON ({e.Message}).", e);
-        }
+        var where = $"{onnxPath} (metadata '{OptionsJson}')";
+        System.Text.Json.Nodes.JsonNode? node;
+        try { node = System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Training.TrainingOptionsJson.Document); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{where}: not the training options' JSON ({e.Message}).", e); }
+        if (node is not System.Text.Json.Nodes.JsonObject stored) throw new InvalidDataException($"{where}: not a JSON object of training options.");
+        return Training.TrainingOptionsJson.Layer(new Training.TrainingOptions(), stored, where).FlipTest;
     }
 
     /// <summary>
