@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using NewtPose.Data;
 using NewtPose.Drawing;
-using NewtPose.Evaluation;
 using NewtPose.Export;
 using NewtPose.Inference;
 using Spectre.Console;
@@ -53,15 +52,14 @@ internal static class PredictCommand
             if (overlayFolder is not null && (overlayFolder == root || Inside(overlayFolder, root)))
                 throw new ArgumentException($"--overlays {overlayFolder} lies in the photos' folder {root}; choose a folder outside it.");
             var source = Path.GetFullPath((parse.GetValue(run) ?? parse.GetValue(model))!).TrimEnd(Path.DirectorySeparatorChar);
-            // By default a photo is predicted the way the run's own scores were measured (evaluate's default too), so the
-            // figures in its metrics.json are what predict delivers.
-            var flip = parse.GetValue(flipTest) ?? (parse.GetValue(model) is not null ? OnnxMetadata.ScoredWithFlipTest(source) : EvaluationSplits.FlipTestOf(source));
-            var engineOptions = engineFlags.Apply(parse, new EngineOptions { FlipTest = flip, BatchSize = parse.GetValue(batch) });
+            // Unset, the flip test is the one the run's own scores were measured with (the engine resolves it, as for
+            // evaluate), so the figures in its metrics.json are what predict delivers.
+            var engineOptions = engineFlags.Apply(parse, new EngineOptions { FlipTest = parse.GetValue(flipTest), BatchSize = parse.GetValue(batch) });
             var members = parse.GetValue(run) is { } r ? CliOptions.EnsembleMembers(r, parse.GetValue(ensemble)) : null;
             using var engine = parse.GetValue(model) is { } onnx ? OnnxBackend.OpenEngine(onnx, engineOptions)
                 : members is not null ? PoseEngine.Open(members, engineOptions) : PoseEngine.Open(source, engineOptions);
             stdout.WriteLine($"{photos.Count} photos under {root}; model {source} ({engine.Model.Spec.Backbone}, {engine.Model.Spec.InputWidth}x{engine.Model.Spec.InputHeight}, " +
-                             $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.Options.FlipTest ? "on" : "off")}, {engine.Options.RefinePasses} refine passes{EngineFlags.Describe(engine.LinkedPairs, engine.Options.LinkMisfitNu, engine.OffsetVoting, engine.QuarterTurns)}, batch {engine.Options.BatchSize}");
+                             $"{engine.Model.Keypoints.Count} keypoints, {engine.BackendName} engine), flip test {(engine.FlipTest ? "on" : "off")}, {engine.Options.RefinePasses} refine passes{EngineFlags.Describe(engine.LinkedPairs, engine.Options.LinkMisfitNu, engine.OffsetVoting, engine.QuarterTurns)}, batch {engine.Options.BatchSize}");
             var watch = Stopwatch.StartNew();
             var results = Predict(engine, photos, root, overlayFolder, stderr, cancellationToken);
             PredictionFiles.Write(results, engine.Model, root, outPath, fileFormat, scorer: "NewtPose_" + Path.GetFileNameWithoutExtension(source));

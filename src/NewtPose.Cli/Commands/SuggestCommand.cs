@@ -78,7 +78,7 @@ internal static class SuggestCommand
                     var model = engines[0].Model;
                     var prior = existing is null ? PosePrior.None(model.Skeleton()) : PosePrior.FromLabels(existing);
                     stdout.WriteLine($"{pool.Length} photos in the pool ({found.Count - pool.Length} already labelled, skipped); {engines.Count} run(s), flip test " +
-                                     $"{(engines[0].Options.FlipTest ? "on" : "off (the model was not trained with flips)")}; implausibility {(prior.IsEmpty ? "not scored (no --labels)" : $"against {prior.Bones.Count} bones of the labels")}");
+                                     $"{(engines[0].FlipTest ? "on" : "off (the model was not trained with flips)")}; implausibility {(prior.IsEmpty ? "not scored (no --labels)" : $"against {prior.Bones.Count} bones of the labels")}");
                     var pseudoOptions = parse.GetValue(pseudo)
                         ? new PseudoLabelOptions { MaxDisagreement = parse.GetValue(maxDisagreement), MinKeptFraction = parse.GetValue(minKept) }.Validate()
                         : null;

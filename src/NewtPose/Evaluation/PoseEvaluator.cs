@@ -85,9 +85,9 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
 
     /// <summary>
     /// One call for notebooks and reports: opens the run folder's model (flip test as <paramref name="flipTest"/>, else as
-    /// the model allows), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json,
+    /// <paramref name="engine"/> sets it, else as the run scored: its options.json), evaluates the images of <paramref name="split"/> (test, val, train, all) of the run's split.json,
     /// with the engine run as <paramref name="engine"/> says (refine passes, linked views, decoding; default
-    /// <see cref="EngineOptions"/>'s defaults; its <see cref="EngineOptions.FlipTest"/> is replaced by the rule above).
+    /// <see cref="EngineOptions"/>'s defaults, the flip test by the rule above).
     /// With <paramref name="onnxModel"/>, the network is that exported file (float or int8) in the ONNX Runtime engine
     /// instead of the run's TorchSharp weights; the split and flip test still come from the run.
     /// </summary>
@@ -96,7 +96,8 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         string? onnxModel = null, EngineOptions? engine = null)
     {
         var images = EvaluationSplits.Images(runFolder, dataset, split);
-        var engineOptions = (engine ?? new EngineOptions()) with { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolder) };
+        // The run decides an unset flip test, also for its exported file (whose stored options are the run's).
+        var engineOptions = (engine ?? new EngineOptions()) with { FlipTest = flipTest ?? engine?.FlipTest ?? EvaluationSplits.FlipTestOf(runFolder) };
         using var opened = onnxModel is null ? PoseEngine.Open(runFolder, engineOptions) : OnnxBackend.OpenEngine(onnxModel, engineOptions);
         return new PoseEvaluator(opened, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
@@ -130,7 +131,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
                 throw new InvalidDataException($"{file}: {seen.Length} of the {split} photos of {runFolders[0]} are among this member's training or model-selection photos " +
                     $"(first: {seen[0]}); an ensemble is scored only on photos none of its members saw. Train the members on one split (the same split seed).");
         }
-        var engineOptions = (engine ?? new EngineOptions()) with { FlipTest = flipTest ?? EvaluationSplits.FlipTestOf(runFolders[0]) };
+        var engineOptions = (engine ?? new EngineOptions()) with { FlipTest = flipTest ?? engine?.FlipTest };
         using var opened = PoseEngine.Open(runFolders, engineOptions);
         return new PoseEvaluator(opened, options).Evaluate(dataset, images, split, progress, cancellationToken);
     }
@@ -181,7 +182,7 @@ public sealed class PoseEvaluator(PoseEngine engine, EvaluatorOptions? options =
         }
         return new PoseEvaluation(found, labelCrops, photos)
         {
-            Split = split, FlipTest = engine.Options.FlipTest, RefinePasses = engine.Options.RefinePasses, LinkedPairs = engine.LinkedPairs,
+            Split = split, FlipTest = engine.FlipTest, RefinePasses = engine.Options.RefinePasses, LinkedPairs = engine.LinkedPairs,
             LinkMisfitNu = engine.Options.LinkMisfitNu, OffsetVoting = engine.OffsetVoting, QuarterTurns = engine.QuarterTurns, UnlabelledPhotos = all.Count - labelled.Length,
         };
     }

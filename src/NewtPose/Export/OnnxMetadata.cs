@@ -84,11 +84,16 @@ public static class OnnxMetadata
     /// options.json, read as a run folder's options.json is: <see cref="Evaluation.EvaluationSplits.FlipTestOf"/>); false
     /// when the file stores no options, as for a run folder without options.json.
     /// </summary>
-    public static bool ScoredWithFlipTest(string onnxPath)
+    public static bool ScoredWithFlipTest(string onnxPath) => ScoredWithFlipTest(Properties(onnxPath), onnxPath);
+
+    /// <summary>
+    /// <see cref="ScoredWithFlipTest(string)"/> from metadata already read (<see cref="Inference.OnnxBackend.Metadata"/>);
+    /// <paramref name="source"/> names the file in errors.
+    /// </summary>
+    public static bool ScoredWithFlipTest(IReadOnlyDictionary<string, string> properties, string source)
     {
-        var properties = Properties(onnxPath);
         if (!properties.TryGetValue(OptionsJson, out var json)) return false;
-        var where = $"{onnxPath} (metadata '{OptionsJson}')";
+        var where = $"{source} (metadata '{OptionsJson}')";
         System.Text.Json.Nodes.JsonNode? node;
         try { node = System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Training.TrainingOptionsJson.Document); }
         catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{where}: not the training options' JSON ({e.Message}).", e); }

@@ -8,9 +8,14 @@ public sealed record EngineOptions
 {
     /// <summary>
     /// Also predict the mirrored crop and average the two (left/right names swapped), on the final pass. Only for models
-    /// trained with flips: the engine refuses it for a card that says otherwise. Twice the compute of that pass.
+    /// trained with flips: the engine refuses it for a card that says otherwise. Twice the compute of that pass. Null (the
+    /// default): as the model was scored, so a prediction is made the way its metrics were measured: the run's options.json
+    /// for <see cref="PoseEngine.Open(string, EngineOptions?)"/> (<see cref="EvaluationSplits.FlipTestOf"/>; the first
+    /// member's for an ensemble), the stored options for an exported file (<see cref="OnnxBackend.OpenEngine"/>,
+    /// <see cref="Export.OnnxMetadata.ScoredWithFlipTest(IReadOnlyDictionary{string, string}, string)"/>); off for an
+    /// engine built over a bare backend, which has no such record. Resolved in <see cref="PoseEngine.FlipTest"/>.
     /// </summary>
-    public bool FlipTest { get; init; }
+    public bool? FlipTest { get; init; }
 
     /// <summary>
     /// Also predict the final crop turned by a quarter, a half and three quarters of a turn (each mirrored too with

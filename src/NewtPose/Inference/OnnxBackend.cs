@@ -62,14 +62,17 @@ public sealed class OnnxBackend : IPoseBackend
     }
 
     /// <summary>
-    /// The inference engine over the file alone: this backend plus the model card from its metadata. Nothing on this path
-    /// loads libtorch, so a machine that only predicts needs the .onnx file, not TorchSharp's native libraries.
+    /// The inference engine over the file alone: this backend plus the model card from its metadata; an unset
+    /// <see cref="EngineOptions.FlipTest"/> is the exported run's (<see cref="OnnxMetadata.ScoredWithFlipTest(IReadOnlyDictionary{string, string}, string)"/>).
+    /// Nothing on this path loads libtorch, so a machine that only predicts needs the .onnx file, not TorchSharp's native libraries.
     /// </summary>
     public static PoseEngine OpenEngine(string path, EngineOptions? engine = null, OnnxBackendOptions? options = null)
     {
         var backend = Open(path, options);
         try
         {
+            engine ??= new EngineOptions();
+            if (engine.FlipTest is null) engine = engine with { FlipTest = OnnxMetadata.ScoredWithFlipTest(backend.Metadata, path) };
             return new PoseEngine(backend, backend.Card, engine);
         }
         catch

@@ -33,6 +33,7 @@ public sealed class PoseEngine : IDisposable
     public static PoseEngine Open(string runFolder, EngineOptions? options = null)
     {
         var card = PoseModels.LoadCard(runFolder);
+        options = AsScored(options, runFolder);
         var network = PoseModels.Load(runFolder);
         try
         {
@@ -65,6 +66,7 @@ public sealed class PoseEngine : IDisposable
         }
         // The flip test is allowed only if every member learnt from mirrored photos (unknown counts as allowed, as for one model).
         var card = cards[0] with { TrainedWithFlips = cards.Any(c => c.TrainedWithFlips == false) ? false : cards.All(c => c.TrainedWithFlips == true) ? true : null };
+        options = AsScored(options, runFolders[0]);
         var members = new List<IPoseBackend>();
         try
         {
@@ -76,6 +78,13 @@ public sealed class PoseEngine : IDisposable
             foreach (var member in members) member.Dispose();
             throw;
         }
+    }
+
+    /// <summary><paramref name="options"/> with an unset flip test resolved to how the run in <paramref name="runFolder"/> was scored.</summary>
+    private static EngineOptions AsScored(EngineOptions? options, string runFolder)
+    {
+        options ??= new EngineOptions();
+        return options.FlipTest is null ? options with { FlipTest = EvaluationSplits.FlipTestOf(runFolder) } : options;
     }
 
     /// <summary>What keeps two model cards from being one ensemble (how photos are cropped and decoded, the outputs), or null.</summary>
@@ -104,7 +113,8 @@ public sealed class PoseEngine : IDisposable
         var (b, m) = (backend.Spec, model.Spec);
         if (b.InputWidth != m.InputWidth || b.InputHeight != m.InputHeight || !b.Keypoints.SequenceEqual(m.Keypoints))
             throw new ArgumentException($"The {backend.Name} backend runs a {b.InputWidth}x{b.InputHeight} model of {b.Keypoints.Count} keypoints; the model card describes {m.InputWidth}x{m.InputHeight} with {m.Keypoints.Count}.", nameof(backend));
-        if (Options.FlipTest && model.TrainedWithFlips == false)
+        FlipTest = Options.FlipTest ?? false;
+        if (FlipTest && model.TrainedWithFlips == false)
             throw new InvalidOperationException("The flip test was asked for, but this model was trained without flips (its model.json says trained_with_flips: false): " +
                 "it has never seen a mirrored animal, so averaging with a mirrored prediction would blur, or swap, its points. Run without the flip test.");
         if (Options.QuarterTurns == true && (m.InputWidth != m.InputHeight || model.PixelConvention != PixelConvention.Continuous))
@@ -189,6 +199,9 @@ public sealed class PoseEngine : IDisposable
 
     /// <summary>How many linked keypoint pairs of a rig this engine decodes jointly (0: none, or <see cref="EngineOptions.LinkViews"/> off).</summary>
     public int LinkedPairs => _links?.Length ?? 0;
+
+    /// <summary>Whether the final pass also runs the mirrored crop (<see cref="EngineOptions.FlipTest"/>, resolved: null is off over a bare backend).</summary>
+    public bool FlipTest { get; }
 
     /// <summary>Whether the final pass also runs the crop turned by quarter turns (<see cref="EngineOptions.QuarterTurns"/>, resolved against the model card).</summary>
     public bool QuarterTurns { get; }
@@ -289,7 +302,7 @@ public sealed class PoseEngine : IDisposable
 
         var direct = _backend.Run(pixels, live.Length);
         var turns = final && QuarterTurns ? 4 : 1;
-        if (!(final && (Options.FlipTest || turns > 1)))
+        if (!(final && (FlipTest || turns > 1)))
         {
             var points = _decoder.Decode(direct);
             for (var i = 0; i < live.Length; i++) live[i].Points = ToPhoto(points[i], samples[i]);
@@ -308,7 +321,7 @@ public sealed class PoseEngine : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 directs.Add(_decoder.Unturn(_backend.Run(turned, live.Length), q));
             }
-            if (!Options.FlipTest) continue;
+            if (!FlipTest) continue;
             cancellationToken.ThrowIfCancellationRequested();
             mirrors.Add(_decoder.Unturn(_decoder.Unflip(_backend.Run(PoseDecoder.MirrorPixels(turned, width, height), live.Length)), q));
         }

@@ -35,6 +35,8 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal(File.ReadAllText(run.OptionsFile), backend.Metadata[OnnxMetadata.OptionsJson]);
         // predict's default flip test on the exported file is the run's own (saved with flip_test: true).
         Assert.True(OnnxMetadata.ScoredWithFlipTest(onnxPath));
+        using (var asScored = OnnxBackend.OpenEngine(onnxPath)) Assert.True(asScored.FlipTest);
+        using (var without = OnnxBackend.OpenEngine(onnxPath, new EngineOptions { FlipTest = false })) Assert.False(without.FlipTest);
         Assert.Equal(Keypoints, JsonSerializer.Deserialize<string[]>(backend.Metadata[OnnxMetadata.Keypoints]));
         Assert.Equal("[[1,2]]", backend.Metadata[OnnxMetadata.SwapPairs]);
         Assert.Equal("64x96", backend.Metadata[OnnxMetadata.InputSize]);

@@ -34,6 +34,30 @@ public sealed class PoseEngineTests : IDisposable
     }
 
     [Fact]
+    public void An_engine_opened_on_a_run_predicts_with_the_flip_test_the_run_scored_with_unless_told()
+    {
+        var run = EnginePhotos.SaveUntrainedModel(Path.Combine(folder, "run"));
+        var other = EnginePhotos.SaveUntrainedModel(Path.Combine(folder, "other"), seed: 2);
+        bool FlipOf(EngineOptions? options, params string[] runs)
+        {
+            using var engine = runs.Length == 1 ? PoseEngine.Open(runs[0], options) : PoseEngine.Open(runs, options);
+            return engine.FlipTest;
+        }
+        // No options.json: the run does not say, so off (as the evaluator reads it).
+        Assert.False(FlipOf(null, run));
+        new NewtPose.Training.TrainingOptions { FlipTest = true }.Save(Path.Combine(run, "options.json"));
+        Assert.True(FlipOf(null, run));
+        Assert.True(FlipOf(new EngineOptions { BatchSize = 2 }, run));
+        Assert.False(FlipOf(new EngineOptions { FlipTest = false }, run));
+        // An ensemble follows its first member, as its evaluation does.
+        Assert.True(FlipOf(null, run, other));
+        Assert.False(FlipOf(null, other, run));
+        // A bare backend has no record of how it was scored.
+        using var bare = EnginePhotos.Engine();
+        Assert.False(bare.FlipTest);
+    }
+
+    [Fact]
     public void Each_refine_pass_is_one_more_network_call()
     {
         var truth = EnginePhotos.Animal(200, 150, 12);
