@@ -29,7 +29,7 @@ internal static class TrainCommand
         public readonly Option<string?> Backbone = new("--backbone") { Description = "Backbone name (see `newtpose models`); default resnet18-imagenet." };
         public readonly Option<string?> Head = new("--head") { Description = "heatmap (default) or integral." };
         public readonly Option<int?> InputSize = CliOptions.WholeNumber("--input-size", "Network input side in pixels, a multiple of 32 (input_width and input_height).");
-        public readonly Option<int?> Epochs = CliOptions.WholeNumber("--epochs", "Epochs to train, exactly (default: sized by the train set, 80 or enough to see 8000 crops when that is more).");
+        public readonly Option<int?> Epochs = CliOptions.WholeNumber("--epochs", "Epochs to train, exactly (default: sized by the train set, the config's min_epochs (60) or enough to see 8000 crops when that is more).");
         public readonly Option<int?> Batch = CliOptions.WholeNumber("--batch", "Batch size.");
         public readonly Option<string?> Augment = new("--augment")
         {
@@ -169,7 +169,7 @@ internal static class TrainCommand
     });
 
     /// <summary>
-    /// One line with what decides the run, e.g. "resnet18-imagenet + heatmap head, 192x192, 80 epochs, batch 8; learning rate
+    /// One line with what decides the run, e.g. "resnet18-imagenet + heatmap head, 224x224, 60 epochs, batch 8; learning rate
     /// head 0.001, trunk 0.0001 (BatchNorm frozen); augmentation default; flip test on; early stopping off; 2 threads, 1 data worker, device auto -> runs/x".
     /// </summary>
     /// <param name="sizedByTrainSet">The epochs were sized by the train set (<see cref="TrainingOptions.EpochsFor"/>), which the line says.</param>
@@ -190,8 +190,8 @@ internal static class TrainCommand
 
     private static string Schedule(TrainingOptions o, bool sizedByTrainSet) => o.Epochs switch
     {
-        null => $"{TrainingOptions.DefaultEpochs} epochs or more (sized by the train set: at least {TrainingOptions.SizedScheduleTrainCrops} train crops)",
-        { } e when sizedByTrainSet => $"{e} epochs (sized by the train set: {TrainingOptions.DefaultEpochs}, or at least {TrainingOptions.SizedScheduleTrainCrops} train crops)",
+        null => $"{o.MinEpochs} epochs or more (sized by the train set: at least {TrainingOptions.SizedScheduleTrainCrops} train crops)",
+        { } e when sizedByTrainSet => $"{e} epochs (sized by the train set: {o.MinEpochs}, or at least {TrainingOptions.SizedScheduleTrainCrops} train crops)",
         { } e => $"{e} epochs",
     };
 }

@@ -21,11 +21,11 @@ public enum LearningRateScheduleKind
 /// (snake_case, every field, the augmentation field by field; docs/options.md), and <see cref="Load(string, TrainingOptions?)"/>
 /// reads such a file back, or a partial one (what <c>--config FILE</c> passes) laid over a starting configuration.
 /// The defaults are the configuration recommended for a lab dataset of ~100–200 photos on a CPU (bench/configs/full.json;
-/// what `newtpose train` uses without --config): the ImageNet ResNet18 with a heatmap head at 192², batch 8, trunk
+/// what `newtpose train` uses without --config): the ImageNet ResNet18 with a heatmap head at 224², batch 8, trunk
 /// learning rate 10× below the head's, trunk BatchNorm frozen, the Default augmentation (full-circle rotation and flips:
-/// belly photos come at any angle), a cosine schedule sized by the train set (<see cref="EpochsFor"/>: 80 epochs, more below
-/// 100 train crops), the flip test when scoring, no early stopping.
-/// docs/benchmarks-training.md has what it measured.
+/// belly photos come at any angle), a cosine schedule sized by the train set (<see cref="EpochsFor"/>: 60 epochs, more below
+/// 134 train crops), the flip test when scoring, no early stopping.
+/// docs/benchmarks-training.md and docs/benchmarks-accuracy.md have what they measured.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -33,8 +33,8 @@ public sealed record TrainingOptions
     public string Backbone { get; init; } = "resnet18-imagenet";
     /// <summary>Head name ("heatmap" or "integral"), copied into the model spec.</summary>
     public string Head { get; init; } = "heatmap";
-    public int InputWidth { get; init; } = 192;
-    public int InputHeight { get; init; } = 192;
+    public int InputWidth { get; init; } = 224;
+    public int InputHeight { get; init; } = 224;
     /// <summary>Heatmap output stride relative to the input (<see cref="Models.PoseModelSpec.HeatmapStride"/>): 2, 4 or 8.</summary>
     public int HeatmapStride { get; init; } = 4;
     /// <summary>σ of the heatmap head's Gaussian target in heatmap cells (<see cref="Models.PoseModelSpec.HeatmapSigma"/>).</summary>
@@ -45,8 +45,12 @@ public sealed record TrainingOptions
     /// exactly. The trainer resolves it before it starts, so a run folder's options.json records the epochs it trained.
     /// </summary>
     public int? Epochs { get; init; }
-    /// <summary>What an unsized schedule trains on a train set of ~100 crops or more (the 140-photo newts' recipe).</summary>
-    public const int DefaultEpochs = 80;
+    /// <summary>
+    /// The fewest epochs an unsized schedule trains (<see cref="Epochs"/> null), which is what a large train set trains.
+    /// The recommended configuration's 60 at 224² costs the newts about the training time 80 epochs at 192² did, and was
+    /// more accurate (docs/benchmarks-accuracy.md); a rig's configuration states its own (bench/configs/mouse-views-sized.json).
+    /// </summary>
+    public int MinEpochs { get; init; } = 60;
     /// <summary>
     /// The train crops an unsized schedule sees at least: a small train set trains for more epochs (25 photos: 320), which
     /// is what docs/benchmarks-accuracy.md measured to matter most with few labels.
@@ -55,10 +59,10 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The epochs a run on <paramref name="trainCrops"/> training crops (photos, or photos × views) trains: <see cref="Epochs"/>
-    /// when given, else <see cref="DefaultEpochs"/> or as many as it takes to see <see cref="SizedScheduleTrainCrops"/> crops.
+    /// when given, else <see cref="MinEpochs"/> or as many as it takes to see <see cref="SizedScheduleTrainCrops"/> crops.
     /// </summary>
     public int EpochsFor(int trainCrops) =>
-        Epochs ?? Math.Max(DefaultEpochs, (int)Math.Ceiling(SizedScheduleTrainCrops / (double)Math.Max(1, trainCrops)));
+        Epochs ?? Math.Max(MinEpochs, (int)Math.Ceiling(SizedScheduleTrainCrops / (double)Math.Max(1, trainCrops)));
 
     /// <summary>These options with <see cref="Epochs"/> resolved for a train set of <paramref name="trainCrops"/> crops (<see cref="EpochsFor"/>).</summary>
     public TrainingOptions ForTrainSet(int trainCrops) => this with { Epochs = EpochsFor(trainCrops) };
@@ -144,8 +148,9 @@ public sealed record TrainingOptions
         Check(Head != "integral" || HeatmapSigma == Models.PoseModelSpec.DefaultHeatmapSigma, $"heatmap_sigma {HeatmapSigma} is set, but the integral head trains on no Gaussian target (leave it at {Models.PoseModelSpec.DefaultHeatmapSigma})");
         Check(BatchSize >= 1, $"batch_size {BatchSize} must be at least 1");
         Check(Epochs is null or >= 1, $"epochs {Epochs} must be at least 1");
-        // An unsized schedule trains at least DefaultEpochs, so the bounds below hold for every train set.
-        var fewestEpochs = Epochs ?? DefaultEpochs;
+        Check(MinEpochs >= 1, $"min_epochs {MinEpochs} must be at least 1");
+        // An unsized schedule trains at least MinEpochs, so the bounds below hold for every train set.
+        var fewestEpochs = Epochs ?? MinEpochs;
         Check(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate {LearningRate} must be positive");
         Check(BackboneLearningRateFactor >= 0 && BackboneLearningRateFactor <= 10, $"backbone_learning_rate_factor {BackboneLearningRateFactor} must be in [0, 10]");
         Check(WarmupEpochs >= 0 && WarmupEpochs <= fewestEpochs, $"warmup_epochs {WarmupEpochs} must be in [0, epochs]");

@@ -118,7 +118,7 @@ public sealed class TrainCommandsTests : IDisposable
             Augmentation = NewtPose.Augmentation.AugmentationOptions.Default with { VerticalFlipProbability = 0 },
         };
         Assert.Equal(expected, options);
-        Assert.Equal((192, true, 0), (options.InputWidth, options.FlipTest, options.EarlyStoppingPatience));
+        Assert.Equal((224, true, 0), (options.InputWidth, options.FlipTest, options.EarlyStoppingPatience));
         Assert.Contains("learning rate head 0.001, trunk 0.0001", output);
         Assert.Contains("augmentation custom", output);
         Assert.Contains("flip test on; early stopping off; 2 threads, 1 data worker", output);
@@ -132,8 +132,8 @@ public sealed class TrainCommandsTests : IDisposable
         var (exit, output, error) = CliRunner.Run("train", "--data", Fixture, "--out", run, "--dry-run");
 
         Assert.True(exit == 0, error);
-        // 3 train photos: 80 epochs would see 240 crops; the sized schedule trains until 8000 crops.
-        Assert.Contains("2667 epochs (sized by the train set: 80, or at least 8000 train crops)", output);
+        // 3 train photos: 60 epochs would see 180 crops; the sized schedule trains until 8000 crops.
+        Assert.Contains("2667 epochs (sized by the train set: 60, or at least 8000 train crops)", output);
         var json = output[output.IndexOf('{')..(output.LastIndexOf('}') + 1)];
         Assert.Equal(2667, NewtPose.Training.TrainingOptions.Load(WriteText(Path.Combine(root, "sized.json"), json)).Epochs);
 

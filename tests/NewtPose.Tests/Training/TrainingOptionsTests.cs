@@ -74,21 +74,32 @@ public sealed class TrainingOptionsTests : IDisposable
     {
         var o = new TrainingOptions();
         Assert.Equal(PoseTraining.Recommended, o);
-        Assert.Equal((192, 192, null, 0, true, 1), (o.InputWidth, o.InputHeight, o.Epochs, o.EarlyStoppingPatience, o.FlipTest, o.Workers));
+        Assert.Equal((224, 224, null, 60, 0, true, 1), (o.InputWidth, o.InputHeight, o.Epochs, o.MinEpochs, o.EarlyStoppingPatience, o.FlipTest, o.Workers));
         Assert.Equal(AugmentationOptions.Default, o.Augmentation);
     }
 
     [Theory]
-    [InlineData(140, 80)]   // the full newts train split: the 80 epochs measured there
-    [InlineData(100, 80)]
-    [InlineData(99, 81)]
+    [InlineData(140, 60)]   // the full newts train split: the 60 epochs at 224² measured there
+    [InlineData(134, 60)]
+    [InlineData(133, 61)]
     [InlineData(25, 320)]   // the 25-photo schedule measured in docs/benchmarks-accuracy.md
     [InlineData(3, 2667)]
     [InlineData(0, 8000)]
-    public void An_unsized_schedule_sees_at_least_8000_train_crops_and_80_epochs(int trainCrops, int epochs)
+    public void An_unsized_schedule_sees_at_least_8000_train_crops_and_min_epochs(int trainCrops, int epochs)
     {
         Assert.Equal(epochs, new TrainingOptions().EpochsFor(trainCrops));
         Assert.Equal(epochs, new TrainingOptions().ForTrainSet(trainCrops).Epochs);
+    }
+
+    [Fact]
+    public void A_configuration_states_its_own_fewest_epochs()
+    {
+        // The mouse rig's sized configuration keeps the 80 epochs its figures were measured with.
+        var rig = TrainingOptions.Load(Path.Combine(AppContext.BaseDirectory, "BenchConfigs", "mouse-views-sized.json"));
+        Assert.Equal((80, 80), (rig.MinEpochs, rig.EpochsFor(126)));
+        Assert.Equal(160, rig.EpochsFor(50));
+        var error = Assert.Throws<DatasetFormatException>(() => new TrainingOptions().Layer(new JsonObject { ["min_epochs"] = 0 }, "test.json"));
+        Assert.Contains("min_epochs 0 must be at least 1", error.Message);
     }
 
     [Fact]
