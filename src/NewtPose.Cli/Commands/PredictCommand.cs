@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using NewtPose.Data;
 using NewtPose.Drawing;
-using NewtPose.Export;
 using NewtPose.Inference;
 using Spectre.Console;
 

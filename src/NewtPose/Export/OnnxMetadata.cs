@@ -80,15 +80,10 @@ public static class OnnxMetadata
     }
 
     /// <summary>
-    /// Whether the run exported into <paramref name="onnxPath"/> scored with the flip test (the flip_test of its stored
-    /// options.json, read as a run folder's options.json is: <see cref="Evaluation.EvaluationSplits.FlipTestOf"/>); false
-    /// when the file stores no options, as for a run folder without options.json.
-    /// </summary>
-    public static bool ScoredWithFlipTest(string onnxPath) => ScoredWithFlipTest(Properties(onnxPath), onnxPath);
-
-    /// <summary>
-    /// <see cref="ScoredWithFlipTest(string)"/> from metadata already read (<see cref="Inference.OnnxBackend.Metadata"/>);
-    /// <paramref name="source"/> names the file in errors.
+    /// Whether the run exported into the file whose metadata_props are <paramref name="properties"/>
+    /// (<see cref="Inference.OnnxBackend.Metadata"/>) scored with the flip test: the flip_test of its stored options.json,
+    /// read as a run folder's options.json is (<see cref="Evaluation.EvaluationSplits.FlipTestOf"/>); false when the file
+    /// stores no options, as for a run folder without options.json. <paramref name="source"/> names the file in errors.
     /// </summary>
     public static bool ScoredWithFlipTest(IReadOnlyDictionary<string, string> properties, string source)
     {
@@ -107,16 +102,11 @@ public static class OnnxMetadata
     /// </summary>
     public static ModelCard ReadFile(string onnxPath)
     {
-        return ReadCard(Properties(onnxPath), onnxPath);
-    }
-
-    private static Dictionary<string, string> Properties(string onnxPath)
-    {
         if (!File.Exists(onnxPath)) throw new FileNotFoundException($"No ONNX model at {onnxPath}.", onnxPath);
         Onnx.ModelProto model;
         try { model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath)); }
         catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{onnxPath}: not an ONNX model ({e.Message}).", e); }
-        return model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        return ReadCard(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), onnxPath);
     }
 
     private static string OutputDescription(ModelCard card)

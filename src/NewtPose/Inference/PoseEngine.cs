@@ -113,8 +113,7 @@ public sealed class PoseEngine : IDisposable
         var (b, m) = (backend.Spec, model.Spec);
         if (b.InputWidth != m.InputWidth || b.InputHeight != m.InputHeight || !b.Keypoints.SequenceEqual(m.Keypoints))
             throw new ArgumentException($"The {backend.Name} backend runs a {b.InputWidth}x{b.InputHeight} model of {b.Keypoints.Count} keypoints; the model card describes {m.InputWidth}x{m.InputHeight} with {m.Keypoints.Count}.", nameof(backend));
-        FlipTest = Options.FlipTest ?? false;
-        Options = Options with { FlipTest = FlipTest };
+        Options = Options with { FlipTest = Options.FlipTest ?? false };
         if (FlipTest && model.TrainedWithFlips == false)
             throw new InvalidOperationException("The flip test was asked for, but this model was trained without flips (its model.json says trained_with_flips: false): " +
                 "it has never seen a mirrored animal, so averaging with a mirrored prediction would blur, or swap, its points. Run without the flip test.");
@@ -202,7 +201,7 @@ public sealed class PoseEngine : IDisposable
     public int LinkedPairs => _links?.Length ?? 0;
 
     /// <summary>Whether the final pass also runs the mirrored crop (<see cref="EngineOptions.FlipTest"/> resolved, also in <see cref="Options"/>: null is off over a bare backend).</summary>
-    public bool FlipTest { get; }
+    public bool FlipTest => Options.FlipTest == true;
 
     /// <summary>Whether the final pass also runs the crop turned by quarter turns (<see cref="EngineOptions.QuarterTurns"/>, resolved against the model card).</summary>
     public bool QuarterTurns { get; }

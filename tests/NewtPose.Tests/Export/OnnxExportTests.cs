@@ -34,7 +34,7 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal(File.ReadAllText(run.ModelFile), backend.Metadata[OnnxMetadata.ModelJson]);
         Assert.Equal(File.ReadAllText(run.OptionsFile), backend.Metadata[OnnxMetadata.OptionsJson]);
         // predict's default flip test on the exported file is the run's own (saved with flip_test: true).
-        Assert.True(OnnxMetadata.ScoredWithFlipTest(onnxPath));
+        Assert.True(OnnxMetadata.ScoredWithFlipTest(backend.Metadata, onnxPath));
         using (var asScored = OnnxBackend.OpenEngine(onnxPath)) Assert.True(asScored.FlipTest);
         using (var without = OnnxBackend.OpenEngine(onnxPath, new EngineOptions { FlipTest = false })) Assert.False(without.FlipTest);
         Assert.Equal(Keypoints, JsonSerializer.Deserialize<string[]>(backend.Metadata[OnnxMetadata.Keypoints]));
