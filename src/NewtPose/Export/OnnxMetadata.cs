@@ -85,16 +85,9 @@ public static class OnnxMetadata
     /// read as a run folder's options.json is (<see cref="Evaluation.EvaluationSplits.FlipTestOf"/>); false when the file
     /// stores no options, as for a run folder without options.json. <paramref name="source"/> names the file in errors.
     /// </summary>
-    public static bool ScoredWithFlipTest(IReadOnlyDictionary<string, string> properties, string source)
-    {
-        if (!properties.TryGetValue(OptionsJson, out var json)) return false;
-        var where = $"{source} (metadata '{OptionsJson}')";
-        System.Text.Json.Nodes.JsonNode? node;
-        try { node = System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Training.TrainingOptionsJson.Document); }
-        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{where}: not the training options' JSON ({e.Message}).", e); }
-        if (node is not System.Text.Json.Nodes.JsonObject stored) throw new InvalidDataException($"{where}: not a JSON object of training options.");
-        return Training.TrainingOptionsJson.Layer(new Training.TrainingOptions(), stored, where).FlipTest;
-    }
+    public static bool ScoredWithFlipTest(IReadOnlyDictionary<string, string> properties, string source) =>
+        properties.TryGetValue(OptionsJson, out var json)
+        && Training.TrainingOptionsJson.Parse(json, new Training.TrainingOptions(), $"{source} (metadata '{OptionsJson}')").FlipTest;
 
     /// <summary>
     /// The card stored in an exported file, read from its protobuf directly (no ONNX Runtime session, no libtorch). The

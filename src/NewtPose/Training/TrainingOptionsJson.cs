@@ -29,18 +29,27 @@ internal static class TrainingOptionsJson
     public static TrainingOptions Load(string path, TrainingOptions start)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"not found: {path} (training options file)", path);
+        return Parse(File.ReadAllText(path), start, path);
+    }
+
+    /// <summary>
+    /// Options JSON (a file's text, or the copy an exported model stores) laid over <paramref name="start"/>;
+    /// <paramref name="source"/> names where the text came from in every error.
+    /// </summary>
+    public static TrainingOptions Parse(string text, TrainingOptions start, string source)
+    {
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(File.ReadAllText(path), documentOptions: Document);
+            node = JsonNode.Parse(text, documentOptions: Document);
         }
         catch (JsonException e)
         {
-            throw new DatasetFormatException(path, JsonErrors.Location(e), $"invalid JSON: {JsonErrors.Problem(e)}", e);
+            throw new DatasetFormatException(source, JsonErrors.Location(e), $"invalid JSON: {JsonErrors.Problem(e)}", e);
         }
         if (node is not JsonObject overrides)
-            throw new DatasetFormatException(path, null, "expected a JSON object of training options (snake_case fields, as in a run folder's options.json; docs/options.md).");
-        return Layer(start, overrides, path);
+            throw new DatasetFormatException(source, null, "expected a JSON object of training options (snake_case fields, as in a run folder's options.json; docs/options.md).");
+        return Layer(start, overrides, source);
     }
 
     public static TrainingOptions Layer(TrainingOptions start, JsonObject overrides, string source)

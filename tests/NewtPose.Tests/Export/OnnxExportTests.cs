@@ -54,6 +54,26 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     [Fact]
+    public void An_exported_files_stored_options_say_its_flip_test_and_a_broken_copy_is_named_as_options_files_are()
+    {
+        Assert.False(OnnxMetadata.ScoredWithFlipTest(new Dictionary<string, string>(), "old.onnx"));
+        Assert.False(OnnxMetadata.ScoredWithFlipTest(new Dictionary<string, string> { [OnnxMetadata.OptionsJson] = """{"flip_test": false}""" }, "m.onnx"));
+        Assert.True(OnnxMetadata.ScoredWithFlipTest(new Dictionary<string, string> { [OnnxMetadata.OptionsJson] = "{}" }, "m.onnx"));
+
+        var broken = Assert.Throws<DatasetFormatException>(() =>
+            OnnxMetadata.ScoredWithFlipTest(new Dictionary<string, string> { [OnnxMetadata.OptionsJson] = """{"flip_test": true,""" }, "/runs/a/model.onnx"));
+        Assert.Equal($"/runs/a/model.onnx (metadata '{OnnxMetadata.OptionsJson}')", broken.File);
+        Assert.StartsWith("invalid JSON", broken.Problem);
+        var notAnObject = Assert.Throws<DatasetFormatException>(() =>
+            OnnxMetadata.ScoredWithFlipTest(new Dictionary<string, string> { [OnnxMetadata.OptionsJson] = "[1]" }, "m.onnx"));
+        Assert.Contains("expected a JSON object of training options", notAnObject.Message);
+        var badField = Assert.Throws<DatasetFormatException>(() =>
+            OnnxMetadata.ScoredWithFlipTest(new Dictionary<string, string> { [OnnxMetadata.OptionsJson] = """{"flip_test": "sometimes"}""" }, "m.onnx"));
+        Assert.StartsWith("m.onnx (metadata", badField.Message);
+        Assert.Contains("flip_test", badField.Message);
+    }
+
+    [Fact]
     public void The_cli_exports_refuses_to_overwrite_without_force_and_names_a_missing_run()
     {
         var run = SavedRun("hrnet-small", "integral");
